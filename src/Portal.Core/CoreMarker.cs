@@ -1,0 +1,1 @@
+namespace Portal; internal static class CoreMarker;
