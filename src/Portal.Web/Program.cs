@@ -1,6 +1,30 @@
+using Portal;
+using Portal.Web;
+using Portal.Web.Features.Account;
+using Portal.Web.Features.ApiKeys;
+using Portal.Web.Features.Health;
+using Portal.Web.Features.Me;
+using Portal.Web.Features.Members;
+
 var builder = WebApplication.CreateBuilder(args);
+builder.Services.AddPortalCore(builder.Configuration);
+builder.AddPortalWeb();
+
 var app = builder.Build();
-app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
-app.Run();
+if (PortalCommands.IsCommand(args))
+    return await PortalCommands.RunAsync(app, args);
+
+await app.MigrateOnStartupAsync();
+app.UsePortalPipeline();
+
+app.MapHealthEndpoints();
+app.MapAccountEndpoints();
+app.MapMeEndpoints();
+app.MapApiKeyEndpoints();
+app.MapMemberEndpoints();
+app.MapPortalUi();
+
+await app.RunAsync();
+return 0;
 
 public partial class Program;

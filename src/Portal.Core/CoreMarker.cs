@@ -1,1 +1,0 @@
-namespace Portal; internal static class CoreMarker;

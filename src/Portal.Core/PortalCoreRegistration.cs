@@ -1,0 +1,60 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Portal.ApiKeys;
+using Portal.Auditing;
+using Portal.Data;
+using Portal.Data.Migrations;
+using Portal.Identity;
+using Portal.Members;
+using Portal.Tenancy;
+
+namespace Portal;
+
+public static class PortalCoreRegistration
+{
+    /// <summary>PBKDF2 iterations for password hashes (OWASP's 2023 figure for HMAC-SHA256 is 600,000).</summary>
+    public const int PasswordHashIterations = 600_000;
+
+    public static IServiceCollection AddPortalCore(this IServiceCollection services, IConfiguration configuration)
+    {
+        var appConnection = configuration.GetConnectionString("Portal")
+            ?? throw new InvalidOperationException("ConnectionStrings:Portal is not configured.");
+        services.AddSingleton(_ => new NpgsqlDataSourceBuilder(appConnection).Build());
+        // Scoped factory: contexts share the operation's TenantContext for their query filters.
+        services.AddDbContextFactory<PortalDbContext>((sp, options) =>
+            options.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>()), ServiceLifetime.Scoped);
+        services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContext());
+
+        services.AddScoped<TenantContext>();
+        services.AddScoped<TenantDirectory>();
+        services.AddScoped<TenantProvisioning>();
+        services.AddScoped<AuditLog>();
+        services.AddScoped<ApiKeyService>();
+        services.AddScoped<ApiKeyResolver>();
+        services.AddScoped<MemberService>();
+        services.AddSingleton<MigrationRunner>();
+
+        services.Configure<PasswordHasherOptions>(o => o.IterationCount = PasswordHashIterations);
+        services.AddIdentityCore<PortalUser>(o =>
+            {
+                o.User.RequireUniqueEmail = true;
+                o.Password.RequiredLength = 10;
+                o.Password.RequireNonAlphanumeric = false;
+                o.Password.RequireUppercase = false;
+                o.Password.RequireDigit = false;
+                o.Password.RequireLowercase = false;
+                o.Lockout.AllowedForNewUsers = true;
+                // Five wrong passwords are forgiven; the sixth locks the account.
+                o.Lockout.MaxFailedAccessAttempts = 6;
+                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                o.SignIn.RequireConfirmedAccount = false;
+            })
+            .AddEntityFrameworkStores<PortalDbContext>()
+            .AddSignInManager()
+            .AddDefaultTokenProviders();
+        return services;
+    }
+}

@@ -1,0 +1,92 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+using Portal.Data.Migrations;
+using Portal.Identity;
+using Portal.Web.Auth;
+using Portal.Web.Components;
+using Portal.Web.Features.Account;
+using Portal.Web.Hosting;
+
+namespace Portal.Web;
+
+internal sealed class PortalWebOptions
+{
+    /// <summary>Apply pending migrations when the app starts (also available as <c>./portal migrate</c>).</summary>
+    public bool MigrateOnStartup { get; set; } = true;
+
+    /// <summary>Largest request body for ordinary API calls; upload endpoints set their own limit.</summary>
+    [System.ComponentModel.DataAnnotations.Range(1024, 1L << 34)]
+    public long MaxRequestBodyBytes { get; set; } = 1 << 20;
+
+    /// <summary>Where Data Protection keys (cookie and token encryption) are kept.</summary>
+    public string DataProtectionKeysPath { get; set; } = ".data/keys";
+}
+
+internal static class PortalWebRegistration
+{
+    public static WebApplicationBuilder AddPortalWeb(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<PortalWebOptions>().BindConfiguration("Web").ValidateDataAnnotations().ValidateOnStart();
+        var web = builder.Configuration.GetSection("Web").Get<PortalWebOptions>() ?? new PortalWebOptions();
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Limits.MaxRequestBodySize = web.MaxRequestBodyBytes;
+        });
+        services.AddDataProtection().SetApplicationName("Portal")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.GetFullPath(web.DataProtectionKeysPath)));
+
+        services.AddPortalProblemDetails();
+        services.AddPortalAuthentication(builder.Environment);
+        services.AddPortalRateLimits();
+        services.AddSingleton<IEmailSender<PortalUser>, LoggedEmailSender>();
+        services.AddAntiforgery(o =>
+        {
+            o.Cookie.Name = "portal.csrf";
+            o.Cookie.SecurePolicy = builder.Environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
+        });
+        services.AddHsts(o => { o.MaxAge = TimeSpan.FromDays(365); o.IncludeSubDomains = true; });
+        services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
+        {
+            doc.Info.Title = "Portal API";
+            doc.Info.Description = "Multi-tenant knowledge-base portal. Authenticate with a bearer token from /api/v1/auth/login "
+                + "or a secret API key (Authorization: Bearer kb_sk_…). Signed-in people name their tenant in X-Tenant-Id.";
+            return Task.CompletedTask;
+        }));
+        services.AddRazorComponents();
+        services.AddCascadingAuthenticationState();
+        services.AddHttpContextAccessor();
+        return builder;
+    }
+
+    public static async Task MigrateOnStartupAsync(this WebApplication app)
+    {
+        if (!app.Services.GetRequiredService<IOptions<PortalWebOptions>>().Value.MigrateOnStartup) return;
+        var owner = app.Configuration.GetConnectionString("PortalMigrations")
+            ?? throw new InvalidOperationException("ConnectionStrings:PortalMigrations is not configured.");
+        await app.Services.GetRequiredService<MigrationRunner>().ApplyAsync(owner, CancellationToken.None);
+    }
+
+    public static WebApplication UsePortalPipeline(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        if (!app.Environment.IsDevelopment()) app.UseHsts();
+        app.UsePortalSecurityHeaders();
+        app.UseAuthentication();
+        app.UseRateLimiter();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+        app.MapOpenApi().AllowAnonymous();
+        return app;
+    }
+
+    public static WebApplication MapPortalUi(this WebApplication app)
+    {
+        app.MapStaticAssets();
+        app.MapRazorComponents<App>();
+        return app;
+    }
+}
