@@ -18,11 +18,12 @@ public static class PortalCoreRegistration
     /// <summary>PBKDF2 iterations for password hashes (OWASP's 2023 figure for HMAC-SHA256 is 600,000).</summary>
     public const int PasswordHashIterations = 600_000;
 
-    public static IServiceCollection AddPortalCore(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddPortalCore(this IServiceCollection services)
     {
-        var appConnection = configuration.GetConnectionString("Portal")
-            ?? throw new InvalidOperationException("ConnectionStrings:Portal is not configured.");
-        services.AddSingleton(_ => new NpgsqlDataSourceBuilder(appConnection).Build());
+        // Read when first resolved, so hosts and tests can layer configuration after registration.
+        services.AddSingleton(sp => new NpgsqlDataSourceBuilder(
+            sp.GetRequiredService<IConfiguration>().GetConnectionString("Portal")
+            ?? throw new InvalidOperationException("ConnectionStrings:Portal is not configured.")).Build());
         // Scoped factory: contexts share the operation's TenantContext for their query filters.
         services.AddDbContextFactory<PortalDbContext>((sp, options) =>
             options.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>()), ServiceLifetime.Scoped);

@@ -1,4 +1,7 @@
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using Portal.Data.Migrations;
@@ -29,14 +32,15 @@ internal static class PortalWebRegistration
     {
         var services = builder.Services;
         services.AddOptions<PortalWebOptions>().BindConfiguration("Web").ValidateDataAnnotations().ValidateOnStart();
-        var web = builder.Configuration.GetSection("Web").Get<PortalWebOptions>() ?? new PortalWebOptions();
-        builder.WebHost.ConfigureKestrel(k =>
+        services.AddOptions<KestrelServerOptions>().Configure<IOptions<PortalWebOptions>>((k, web) =>
         {
             k.AddServerHeader = false;
-            k.Limits.MaxRequestBodySize = web.MaxRequestBodyBytes;
+            k.Limits.MaxRequestBodySize = web.Value.MaxRequestBodyBytes;
         });
-        services.AddDataProtection().SetApplicationName("Portal")
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.GetFullPath(web.DataProtectionKeysPath)));
+        services.AddDataProtection().SetApplicationName("Portal");
+        services.AddOptions<KeyManagementOptions>().Configure<IOptions<PortalWebOptions>, ILoggerFactory>((o, web, logs) =>
+            o.XmlRepository = new FileSystemXmlRepository(
+                new DirectoryInfo(Path.GetFullPath(web.Value.DataProtectionKeysPath)), logs));
 
         services.AddPortalProblemDetails();
         services.AddPortalAuthentication(builder.Environment);

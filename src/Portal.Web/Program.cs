@@ -7,7 +7,7 @@ using Portal.Web.Features.Me;
 using Portal.Web.Features.Members;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.Services.AddPortalCore(builder.Configuration);
+builder.Services.AddPortalCore();
 builder.AddPortalWeb();
 
 var app = builder.Build();

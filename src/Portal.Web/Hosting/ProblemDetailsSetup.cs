@@ -19,7 +19,8 @@ internal static class ProblemDetailsSetup
             if (p.Type is null || !p.Type.StartsWith(TypePrefix, StringComparison.Ordinal))
                 p.Type = TypePrefix + CodeFor(p.Status ?? ctx.HttpContext.Response.StatusCode);
             // 401s stay byte-identical whatever the cause, so they carry no per-request id.
-            if (p.Status != 401) p.Extensions["traceId"] = ctx.HttpContext.TraceIdentifier;
+            if (p.Status == 401) p.Extensions.Remove("traceId");
+            else p.Extensions["traceId"] = ctx.HttpContext.TraceIdentifier;
             p.Instance ??= ctx.HttpContext.Request.Path;
         });
         services.AddExceptionHandler<PortalExceptionHandler>();
