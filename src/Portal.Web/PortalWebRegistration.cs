@@ -79,6 +79,8 @@ internal static class PortalWebRegistration
         app.UseStatusCodePages();
         if (!app.Environment.IsDevelopment()) app.UseHsts();
         app.UsePortalSecurityHeaders();
+        app.UseRouting();
+        app.UsePortalRequestBodyLimit();
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();
