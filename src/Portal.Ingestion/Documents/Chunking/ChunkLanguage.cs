@@ -9,16 +9,18 @@ internal static class ChunkLanguage
     public static string Detect(ReadOnlySpan<char> text)
     {
         int han = 0, latinWords = 0, other = 0;
-        var inLatinWord = false;
+        var latinRun = 0;
         foreach (var c in text)
         {
             var isLatin = c is >= 'A' and <= 'Z' or >= 'a' and <= 'z' or >= '\u00C0' and <= '\u024F';
-            if (isLatin && !inLatinWord) latinWords++;
-            inLatinWord = isLatin;
+            // Single letters ("Q:", "A:", "x") are labels, not language.
+            if (!isLatin && latinRun >= 2) latinWords++;
+            latinRun = isLatin ? latinRun + 1 : 0;
             if (isLatin) continue;
             if (c is >= '\u4E00' and <= '\u9FFF' or >= '\u3400' and <= '\u4DBF') han++;
             else if (char.IsLetter(c)) other++;
         }
+        if (latinRun >= 2) latinWords++;
         var total = han + latinWords + other;
         if (total == 0) return "other";
         if (other > total * 0.3) return "other";

@@ -44,7 +44,7 @@ internal static class SentenceSplitter
             {
                 if (!EndsSentenceAt(text, j, end))
                     j = EndsSentenceAt(text, afterTerminators, end) ? afterTerminators : -1;
-                if (j < 0 || (c == '.' && afterTerminators == i + 1 && IsAbbreviationOrContinuation(text, start, i, end)))
+                if (j < 0 || ContinuesAfter(text, j, end) || (c == '.' && afterTerminators == i + 1 && IsAbbreviation(text, start, i)))
                 {
                     i = afterTerminators;
                     continue;
@@ -63,7 +63,15 @@ internal static class SentenceSplitter
     private static bool EndsSentenceAt(string text, int position, int end) =>
         position >= end || char.IsWhiteSpace(text[position]) || Parsing.TextNormalizer.IsCjk(text[position]);
 
-    private static bool IsAbbreviationOrContinuation(string text, int start, int period, int end)
+    // "…?" she asked: a lowercase word on the same line continues the sentence.
+    private static bool ContinuesAfter(string text, int position, int end)
+    {
+        while (position < end && char.IsWhiteSpace(text[position]) && text[position] != '\n')
+            position++;
+        return position < end && char.IsLower(text[position]);
+    }
+
+    private static bool IsAbbreviation(string text, int start, int period)
     {
         var wordStart = period;
         while (wordStart > start && (char.IsLetter(text[wordStart - 1]) || text[wordStart - 1] == '.'))
@@ -71,11 +79,6 @@ internal static class SentenceSplitter
         var word = text.AsSpan(wordStart, period - wordStart);
         if (word.Length == 1 && char.IsUpper(word[0]))
             return true; // an initial, as in "J. Smith"
-        if (word.Length > 0 && Abbreviations.GetAlternateLookup<ReadOnlySpan<char>>().Contains(word))
-            return true;
-        var next = period + 1;
-        while (next < end && char.IsWhiteSpace(text[next]) && text[next] != '\n')
-            next++;
-        return next < end && char.IsLower(text[next]);
+        return word.Length > 0 && Abbreviations.GetAlternateLookup<ReadOnlySpan<char>>().Contains(word);
     }
 }

@@ -2,13 +2,13 @@ namespace Portal.Documents.Chunking;
 
 /// <summary>
 /// A deterministic stand-in for a BPE tokenizer, used only to budget chunk sizes:
-/// each CJK character or CJK punctuation mark is 1 token; a run of letters is ceil(length / 4) tokens;
+/// each CJK character or CJK punctuation mark is 1 token; a run of letters is ceil(length / 6) tokens;
 /// a run of digits is ceil(length / 3); every other symbol is 1 token; whitespace is free.
 /// See docs/ingestion-tokens.md for why this tracks cl100k/o200k-style tokenizers closely enough.
 /// </summary>
 public static class TokenCounter
 {
-    private const int LettersPerToken = 4;
+    private const int LettersPerToken = 6;
     private const int DigitsPerToken = 3;
 
     public static int Count(ReadOnlySpan<char> text)

@@ -76,7 +76,7 @@ internal static class DocxParser
     {
         var name = style?.Name ?? styleId ?? "";
         if (name.Equals("Title", StringComparison.OrdinalIgnoreCase))
-            return 1;
+            return 0; // above "heading 1", so chapters nest under the document title
         foreach (var prefix in (ReadOnlySpan<string>)["heading ", "Heading"])
         {
             if (name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) && int.TryParse(name.AsSpan(prefix.Length), out var n) && n is >= 1 and <= 9)
