@@ -129,5 +129,31 @@ public sealed class SampleFonts : IFontResolver
     public FontResolverInfo? ResolveTypeface(string familyName, bool bold, bool italic) =>
         new(familyName == Chinese && ChineseAvailable ? Chinese : Latin);
 
-    public byte[]? GetFont(string faceName) => File.ReadAllBytes(faceName == Chinese ? ChineseFile : LatinFile);
+    public byte[]? GetFont(string faceName) => faceName == Chinese ? FirstFontOfCollection(File.ReadAllBytes(ChineseFile)) : File.ReadAllBytes(LatinFile);
+
+    /// <summary>PDFsharp reads single fonts only, so the first font of a .ttc collection is copied out into a standalone .ttf.</summary>
+    private static byte[] FirstFontOfCollection(byte[] collection)
+    {
+        static uint U32(byte[] b, int at) => System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(b.AsSpan(at));
+        if (U32(collection, 0) != 0x74746366) // "ttcf"
+            return collection;
+        var font = (int)U32(collection, 12);
+        var tables = System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(collection.AsSpan(font + 4));
+        var headerLength = 12 + 16 * tables;
+        using var output = new MemoryStream();
+        var header = collection.AsSpan(font, headerLength).ToArray();
+        output.Write(header);
+        for (var t = 0; t < tables; t++)
+        {
+            var record = 12 + 16 * t;
+            var offset = (int)U32(header, record + 8);
+            var length = (int)U32(header, record + 12);
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(header.AsSpan(record + 8), (uint)output.Length);
+            output.Write(collection, offset, length);
+            while (output.Length % 4 != 0) output.WriteByte(0);
+        }
+        var result = output.ToArray();
+        header.CopyTo(result, 0);
+        return result;
+    }
 }
