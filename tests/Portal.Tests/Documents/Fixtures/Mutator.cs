@@ -5,6 +5,37 @@ public static class Mutator
 {
     public static byte[] Mutate(byte[] seed, Random random)
     {
+        // Office files: half the time damage one part inside a still-valid zip, so the XML parsers are reached.
+        if (seed.AsSpan().StartsWith("PK"u8) && random.Next(2) == 0)
+            return MutateInsidePackage(seed, random);
+        return MutateBytes(seed, random);
+    }
+
+    private static byte[] MutateInsidePackage(byte[] package, Random random)
+    {
+        using var stream = new MemoryStream();
+        stream.Write(package);
+        using (var archive = new System.IO.Compression.ZipArchive(stream, System.IO.Compression.ZipArchiveMode.Update, leaveOpen: true))
+        {
+            var entries = archive.Entries.Where(e => e.Length > 0).ToList();
+            var entry = entries[random.Next(entries.Count)];
+            byte[] content;
+            using (var reader = entry.Open())
+            using (var copy = new MemoryStream())
+            {
+                reader.CopyTo(copy);
+                content = copy.ToArray();
+            }
+            var name = entry.FullName;
+            entry.Delete();
+            using var writer = archive.CreateEntry(name).Open();
+            writer.Write(MutateBytes(content, random));
+        }
+        return stream.ToArray();
+    }
+
+    private static byte[] MutateBytes(byte[] seed, Random random)
+    {
         var bytes = new List<byte>(seed);
         var operations = random.Next(1, 4);
         for (var i = 0; i < operations && bytes.Count > 0; i++)
