@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Portal.Documents;
 using Portal.Documents.Parsing;
 using Portal.Documents.Sandbox;
@@ -18,7 +20,12 @@ public static class IngestionServiceCollectionExtensions
         services.AddOptions<IngestionLimits>().Bind(section.GetSection("Limits")).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<OcrOptions>().Bind(section.GetSection("Ocr")).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ParserSandboxOptions>().Bind(section.GetSection("Sandbox")).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<SandboxedDocumentParser>();
+        // A factory, because the convenience constructor (plain option objects) would make activation ambiguous.
+        services.AddSingleton(sp => new SandboxedDocumentParser(
+            sp.GetRequiredService<IOptions<ParserSandboxOptions>>(),
+            sp.GetRequiredService<IOptions<IngestionLimits>>(),
+            sp.GetRequiredService<IOptions<OcrOptions>>(),
+            sp.GetService<ILogger<SandboxedDocumentParser>>()));
         services.AddSingleton<IDocumentParser>(sp => sp.GetRequiredService<SandboxedDocumentParser>());
         return services;
     }

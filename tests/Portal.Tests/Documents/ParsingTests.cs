@@ -33,6 +33,15 @@ public class ParsingTests : IDisposable
     }
 
     [Fact]
+    public void A_chinese_pdf_text_layer_reads_back_as_chinese()
+    {
+        if (!SampleFonts.ChineseAvailable)
+            return; // building the sample needs a CJK TrueType font (Debian: fonts-wqy-zenhei)
+        var document = ParseOk("zh.pdf", PdfSamples.TextPdf("知识库支持中文文档。"));
+        document.FullText().ShouldContain("知识库支持中文文档。");
+    }
+
+    [Fact]
     public void A_scanned_pdf_page_is_read_with_ocr_next_to_a_text_page()
     {
         var document = ParseOk("scan.pdf", PdfSamples.ScannedPdf("Quarterly revenue grew strongly", textPageBefore: "This page has a real text layer."));
