@@ -1,0 +1,42 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Portal.Documents.Parsing.Pdf;
+
+internal sealed record PdfInfo(int Pages, bool Encrypted, IReadOnlyDictionary<int, (double Width, double Height)> PageSizes)
+{
+    public static PdfInfo Read(string path, int maxPages, NativeToolLimits limits, CancellationToken cancellationToken)
+    {
+        var first = NativeTool.Run("pdfinfo", [path], limits, cancellationToken);
+        ThrowIfUnreadable(first);
+        var pages = ReadInt(first.StandardOutput, @"^Pages:\s+(\d+)") ?? 0;
+        var encrypted = Regex.IsMatch(first.StandardOutput, @"^Encrypted:\s+yes", RegexOptions.Multiline);
+
+        var sizes = new Dictionary<int, (double, double)>();
+        if (pages > 0)
+        {
+            var perPage = NativeTool.Run("pdfinfo", ["-f", "1", "-l", Math.Min(pages, maxPages).ToString(CultureInfo.InvariantCulture), path], limits, cancellationToken);
+            foreach (Match match in Regex.Matches(perPage.StandardOutput, @"^Page\s+(\d+) size:\s+([\d.]+) x ([\d.]+)", RegexOptions.Multiline))
+            {
+                sizes[int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture)] =
+                    (double.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture), double.Parse(match.Groups[3].Value, CultureInfo.InvariantCulture));
+            }
+        }
+        return new PdfInfo(pages, encrypted, sizes);
+    }
+
+    private static void ThrowIfUnreadable(NativeToolResult result)
+    {
+        if (result.ExitCode == 0)
+            return;
+        if (result.StandardError.Contains("password", StringComparison.OrdinalIgnoreCase))
+            throw new DocumentRejectedException(ParseFailureReason.Encrypted, "The PDF is encrypted; upload an unprotected copy.");
+        throw new DocumentRejectedException(ParseFailureReason.Malformed, "Malformed PDF: " + NativeTool.Describe("pdfinfo", result));
+    }
+
+    private static int? ReadInt(string text, string pattern)
+    {
+        var match = Regex.Match(text, pattern, RegexOptions.Multiline);
+        return match.Success && int.TryParse(match.Groups[1].Value, CultureInfo.InvariantCulture, out var value) ? value : null;
+    }
+}

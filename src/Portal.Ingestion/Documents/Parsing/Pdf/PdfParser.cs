@@ -1,0 +1,133 @@
+using System.Globalization;
+using System.Text;
+
+namespace Portal.Documents.Parsing.Pdf;
+
+/// <summary>
+/// Reads PDFs with poppler: one <c>pdftotext</c> call for the whole text layer (pages split at form feeds),
+/// then OCR with <c>pdftoppm</c> + <c>tesseract</c> for pages whose text layer is empty.
+/// </summary>
+internal static class PdfParser
+{
+    // Largest rendered page edge in pixels: a giant MediaBox is scaled down instead of rendered at full size.
+    private const int MaxRenderedEdgePixels = 4000;
+
+    public static ParsedDocument Parse(string path, ParserSettings settings, CancellationToken cancellationToken)
+    {
+        var info = PdfInfo.Read(path, settings.Limits.MaxPages, settings.Tools, cancellationToken);
+        var units = new UnitCollector();
+        if (info.Encrypted)
+            units.Warnings.Add("The PDF is encrypted with an owner password only; its text was readable without one.");
+        var lastPage = Math.Min(info.Pages, settings.Limits.MaxPages);
+        if (info.Pages > lastPage)
+            units.Warnings.Add($"Only the first {lastPage} of {info.Pages} pages were read.");
+        if (lastPage == 0)
+            return units.Build(DocumentFormat.Pdf, info.Pages);
+
+        var text = NativeTool.Run("pdftotext",
+            ["-enc", "UTF-8", "-f", "1", "-l", lastPage.ToString(CultureInfo.InvariantCulture), path, "-"], settings.Tools, cancellationToken);
+        if (text.ExitCode != 0)
+            throw new DocumentRejectedException(ParseFailureReason.Malformed, "Malformed PDF: " + NativeTool.Describe("pdftotext", text));
+
+        var pages = text.StandardOutput.Split('\f');
+        var ocrPages = 0;
+        for (var page = 1; page <= lastPage; page++)
+        {
+            var pageText = page - 1 < pages.Length ? pages[page - 1] : "";
+            if (VisibleCharacters(pageText) >= settings.Ocr.MinTextCharactersPerPage || !settings.Ocr.Enabled)
+            {
+                AddPage(units, pageText, page, isOcr: false);
+                continue;
+            }
+            if (ocrPages++ >= settings.Limits.MaxOcrPages)
+            {
+                if (ocrPages == settings.Limits.MaxOcrPages + 1)
+                    units.Warnings.Add($"Only {settings.Limits.MaxOcrPages} scanned pages were read with OCR.");
+                AddPage(units, pageText, page, isOcr: false);
+                continue;
+            }
+            var recognised = PageOcr.Read(path, page, info.PageSizes.GetValueOrDefault(page, (612, 792)), MaxRenderedEdgePixels, settings, units.Warnings, cancellationToken);
+            AddPage(units, recognised ?? pageText, page, isOcr: recognised is not null);
+        }
+        return units.Build(DocumentFormat.Pdf, info.Pages);
+    }
+
+    private static void AddPage(UnitCollector units, string pageText, int page, bool isOcr)
+    {
+        foreach (var paragraph in TextNormalizer.Paragraphs(pageText))
+            units.Add(TextNormalizer.JoinLines(paragraph), UnitKind.Paragraph, page, isOcr);
+    }
+
+    private static int VisibleCharacters(string text)
+    {
+        var count = 0;
+        foreach (var c in text)
+        {
+            if (!char.IsWhiteSpace(c) && !char.IsControl(c))
+                count++;
+        }
+        return count;
+    }
+}
+
+/// <summary>Renders one page to a grayscale PNG and reads it with tesseract.</summary>
+internal static class PageOcr
+{
+    public static string? Read(string path, int page, (double Width, double Height) sizePoints, int maxEdgePixels,
+        ParserSettings settings, List<string> warnings, CancellationToken cancellationToken)
+    {
+        var directory = Directory.CreateTempSubdirectory("portal-ocr-");
+        try
+        {
+            var longEdgePoints = Math.Max(1, Math.Max(sizePoints.Width, sizePoints.Height));
+            var dpi = Math.Max(1, Math.Min(settings.Ocr.Dpi, (int)(maxEdgePixels * 72 / longEdgePoints)));
+            var pageNumber = page.ToString(CultureInfo.InvariantCulture);
+            var prefix = Path.Combine(directory.FullName, "page");
+            var render = NativeTool.Run("pdftoppm",
+                ["-f", pageNumber, "-l", pageNumber, "-r", dpi.ToString(CultureInfo.InvariantCulture), "-gray", "-png", "-singlefile", path, prefix],
+                settings.Tools, cancellationToken);
+            var image = prefix + ".png";
+            if (render.ExitCode != 0 || !File.Exists(image))
+            {
+                warnings.Add($"Page {page} could not be rendered for OCR: {NativeTool.Describe("pdftoppm", render)}");
+                return null;
+            }
+            var ocr = NativeTool.Run("tesseract", [image, "stdout", "-l", settings.Ocr.Languages], settings.Tools, cancellationToken);
+            if (ocr.ExitCode != 0)
+            {
+                warnings.Add($"OCR failed on page {page}: {NativeTool.Describe("tesseract", ocr)}");
+                return null;
+            }
+            return RemoveSpacesBetweenCjk(ocr.StandardOutput);
+        }
+        finally
+        {
+            try { directory.Delete(recursive: true); } catch (IOException) { }
+        }
+    }
+
+    // Tesseract's chi_sim model puts a space between every pair of Chinese characters.
+    internal static string RemoveSpacesBetweenCjk(string text)
+    {
+        var builder = new StringBuilder(text.Length);
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c == ' ' && builder.Length > 0 && TextNormalizer.IsCjk(builder[^1]))
+            {
+                var next = i + 1;
+                while (next < text.Length && text[next] == ' ')
+                    next++;
+                if (next < text.Length && (TextNormalizer.IsCjk(text[next]) || IsCjkPunctuation(text[next])))
+                {
+                    i = next - 1;
+                    continue;
+                }
+            }
+            builder.Append(c);
+        }
+        return builder.ToString();
+    }
+
+    private static bool IsCjkPunctuation(char c) => c is >= '\u3000' and <= '\u303F' or >= '\uFF00' and <= '\uFFEF';
+}
