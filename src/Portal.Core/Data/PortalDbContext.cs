@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Portal.ApiKeys;
 using Portal.Auditing;
+using Portal.Documents;
 using Portal.Identity;
 using Portal.Members;
 using Portal.Tenancy;
@@ -22,6 +23,9 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options, TenantCo
     public DbSet<Invitation> Invitations => Set<Invitation>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
+    public DbSet<KnowledgeBase> KnowledgeBases => Set<KnowledgeBase>();
+    public DbSet<Document> Documents => Set<Document>();
+    public DbSet<Chunk> Chunks => Set<Chunk>();
 
     internal Guid? CurrentTenantId => tenant.TenantId;
 
@@ -30,6 +34,7 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options, TenantCo
         base.OnModelCreating(builder);
         MapIdentity(builder);
         MapTenancy(builder);
+        MapDocuments(builder);
         builder.ApplyConfigurationsFromAssembly(typeof(PortalDbContext).Assembly);
         SnakeCaseColumns.Apply(builder);
     }
@@ -44,6 +49,41 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options, TenantCo
         builder.Entity<IdentityUserClaim<Guid>>().ToTable("user_claims");
         builder.Entity<IdentityUserLogin<Guid>>().ToTable("user_logins");
         builder.Entity<IdentityUserToken<Guid>>().ToTable("user_tokens");
+    }
+
+    private void MapDocuments(ModelBuilder builder)
+    {
+        builder.Entity<KnowledgeBase>(e =>
+        {
+            e.ToTable("knowledge_bases");
+            e.Property(k => k.Chunking).HasColumnType("jsonb");
+            e.Property(k => k.Retrieval).HasColumnType("jsonb");
+            e.Property(k => k.CreatedAt).ValueGeneratedOnAdd();
+            e.Property(k => k.UpdatedAt).ValueGeneratedOnAdd();
+            e.HasOne<Tenant>().WithMany().HasForeignKey(k => k.TenantId);
+            e.HasQueryFilter(k => k.TenantId == CurrentTenantId);
+        });
+        builder.Entity<Document>(e =>
+        {
+            e.ToTable("documents");
+            e.Property(d => d.Status).HasConversion<string>();
+            e.Property(d => d.Timings).HasColumnType("jsonb");
+            e.Property(d => d.CreatedAt).ValueGeneratedOnAdd();
+            e.HasOne<Tenant>().WithMany().HasForeignKey(d => d.TenantId);
+            e.HasOne<KnowledgeBase>().WithMany().HasForeignKey(d => d.KnowledgeBaseId);
+            e.HasQueryFilter(d => d.TenantId == CurrentTenantId);
+        });
+        builder.Entity<Chunk>(e =>
+        {
+            e.ToTable("chunks");
+            e.Property(c => c.Id).UseIdentityAlwaysColumn();
+            e.Property(c => c.CreatedAt).ValueGeneratedOnAdd();
+            e.HasIndex(c => new { c.DocumentId, c.DocumentVersion, c.ChunkIndex }).IsUnique();
+            e.HasOne<Tenant>().WithMany().HasForeignKey(c => c.TenantId);
+            e.HasOne<KnowledgeBase>().WithMany().HasForeignKey(c => c.KnowledgeBaseId);
+            e.HasOne<Document>().WithMany().HasForeignKey(c => c.DocumentId);
+            e.HasQueryFilter(c => c.TenantId == CurrentTenantId);
+        });
     }
 
     private void MapTenancy(ModelBuilder builder)
