@@ -6,22 +6,31 @@ using Microsoft.AspNetCore.Mvc;
 using Portal.Identity;
 using Portal.Tenancy;
 using Portal.Web.Auth;
+using Portal.Web.Hosting;
 
 namespace Portal.Web.Components.Account;
 
 /// <summary>
-/// The portal's form posts that are not pages. Binding <c>[FromForm]</c> makes the antiforgery
-/// middleware require a token, so a cross-site form cannot sign a person out or switch their tenant.
+/// The portal's form posts that are not pages. Each requires a valid antiforgery token, so a
+/// cross-site form cannot sign a person out or switch their tenant.
 /// </summary>
 internal static class AccountFormEndpoints
 {
     public static IEndpointRouteBuilder MapAccountFormEndpoints(this IEndpointRouteBuilder app)
     {
-        var account = app.MapGroup("/account").ExcludeFromDescription();
-        account.MapPost("/logout", LogoutAsync).WithMetadata(new RequireAntiforgeryTokenAttribute());
+        var account = app.MapGroup("/account").ExcludeFromDescription()
+            .WithMetadata(new RequireAntiforgeryTokenAttribute()).AddEndpointFilter(RejectInvalidAntiforgeryToken);
+        account.MapPost("/logout", LogoutAsync);
         account.MapPost("/switch-tenant", SwitchTenantAsync).RequireAuthorization();
         return app;
     }
+
+    // The middleware only records the outcome; an endpoint that binds no form must act on it itself.
+    private static async ValueTask<object?> RejectInvalidAntiforgeryToken(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
+        context.HttpContext.Features.Get<IAntiforgeryValidationFeature>() is { IsValid: false }
+            ? TypedResults.Problem(statusCode: 400, title: "The request is invalid", type: ProblemDetailsSetup.TypePrefix + "antiforgery",
+                detail: "The form was not submitted from a Portal page. Reload the page and try again.")
+            : await next(context);
 
     private static async Task<RedirectHttpResult> LogoutAsync(SignInManager<PortalUser> signIn, HttpContext http)
     {
