@@ -8,6 +8,8 @@ using Portal.Data.Migrations;
 using Portal.Identity;
 using Portal.Web.Auth;
 using Portal.Web.Components;
+using Portal.Web.Components.Account;
+using Portal.Web.Components.Tenancy;
 using Portal.Web.Features.Account;
 using Portal.Web.Hosting;
 
@@ -62,6 +64,8 @@ internal static class PortalWebRegistration
         services.AddRazorComponents();
         services.AddCascadingAuthenticationState();
         services.AddHttpContextAccessor();
+        services.AddScoped<TenantPageScope>();
+        services.AddScoped<SignInTimingDecoy>();
         return builder;
     }
 
@@ -92,6 +96,7 @@ internal static class PortalWebRegistration
     public static WebApplication MapPortalUi(this WebApplication app)
     {
         app.MapStaticAssets();
+        app.MapAccountFormEndpoints();
         app.MapRazorComponents<App>();
         return app;
     }
