@@ -20,6 +20,8 @@ public sealed class CrossTenantSweepTests(SharedApp app)
     private static readonly Dictionary<string, Func<Target, IEnumerable<HttpRequestMessage>>> Cases = new()
     {
         ["GET /healthz"] = _ => [Get("/healthz")],
+        ["POST /account/logout"] = _ => [Form("/account/logout", [])],
+        ["POST /account/switch-tenant"] = t => [Form("/account/switch-tenant", [new("tenantId", t.B.TenantId.ToString())])],
         ["GET /{**path:file}"] = _ => [Get("/app.css"), Get("/no-such-file.js")],
         ["GET /_framework/opaque-redirect"] = _ => [Get("/_framework/opaque-redirect")],
         ["GET /readyz"] = _ => [Get("/readyz")],
@@ -87,6 +89,55 @@ public sealed class CrossTenantSweepTests(SharedApp app)
     }
 
     [Fact]
+    public async Task No_page_shows_or_changes_another_tenants_data_even_with_their_tenant_cookie()
+    {
+        var target = await ArrangeAsync();
+        var before = await FingerprintOfBAsync(target);
+        var login = await app.CreateClient().PostAsJsonAsync("/api/v1/auth/login?useCookies=true",
+            new { email = target.A.Email, password = target.A.Password });
+        login.EnsureSuccessStatusCode();
+        var auth = login.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]).Single(c => c.StartsWith("portal.auth=", StringComparison.Ordinal));
+        var client = app.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { HandleCookies = false, AllowAutoRedirect = false });
+        var cookies = $"{auth}; portal.tenant={target.B.TenantId}";
+
+        var pages = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.Metadata.GetMetadata<Microsoft.AspNetCore.Components.Endpoints.ComponentTypeMetadata>() is not null)
+            .Select(e => "/" + e.RoutePattern.RawText!.Trim('/')).Distinct().ToList();
+        pages.ShouldContain("/members");
+        foreach (var page in pages)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, page);
+            request.Headers.Add("Cookie", cookies);
+            var response = await client.SendAsync(request);
+            var html = await response.Content.ReadAsStringAsync();
+            ((int)response.StatusCode).ShouldBeLessThan(500, page);
+            html.ShouldNotContain(target.Canary, Case.Insensitive, $"{page} showed tenant B's data");
+        }
+
+        // Forms that act on B's member and key ids are refused: the page only handles forms it rendered.
+        foreach (var (page, handler) in new[] { ("/members", $"remove-{target.BMemberId:N}"), ("/api-keys", $"revoke-key-{target.BKeyId:N}") })
+        {
+            var get = new HttpRequestMessage(HttpMethod.Get, page);
+            get.Headers.Add("Cookie", cookies);
+            var form = await client.SendAsync(get);
+            var html = await form.Content.ReadAsStringAsync();
+            var token = System.Text.RegularExpressions.Regex.Match(html, "name=\"__RequestVerificationToken\"[^>]*value=\"([^\"]+)\"").Groups[1].Value;
+            var csrf = form.Headers.TryGetValues("Set-Cookie", out var set) ? string.Join("; ", set.Select(c => c.Split(';')[0])) : "";
+            var post = new HttpRequestMessage(HttpMethod.Post, page)
+            {
+                Content = new FormUrlEncodedContent(new Dictionary<string, string>
+                {
+                    ["_handler"] = handler, ["__RequestVerificationToken"] = token, ["role"] = "Viewer",
+                }),
+            };
+            post.Headers.Add("Cookie", string.Join("; ", new[] { cookies, csrf }.Where(c => c.Length > 0)));
+            var response = await client.SendAsync(post);
+            (await response.Content.ReadAsStringAsync()).ShouldNotContain(target.Canary, Case.Insensitive);
+        }
+        (await FingerprintOfBAsync(target)).ShouldBe(before, "tenant B's data changed through a page");
+    }
+
+    [Fact]
     public async Task Every_api_endpoint_has_a_sweep_case_and_no_case_is_stale()
     {
         var endpoints = Endpoints().ToHashSet();
@@ -148,6 +199,8 @@ public sealed class CrossTenantSweepTests(SharedApp app)
     }
 
     private static HttpRequestMessage Get(string url) => new(HttpMethod.Get, url);
+    private static HttpRequestMessage Form(string url, KeyValuePair<string, string>[] fields) =>
+        new(HttpMethod.Post, url) { Content = new FormUrlEncodedContent(fields) };
     private static HttpRequestMessage Delete(string url) => new(HttpMethod.Delete, url);
     private static HttpRequestMessage Post(string url, object? body) => WithBody(HttpMethod.Post, url, body);
     private static HttpRequestMessage Patch(string url, object? body) => WithBody(HttpMethod.Patch, url, body);

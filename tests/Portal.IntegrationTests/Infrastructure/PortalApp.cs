@@ -25,6 +25,8 @@ public class PortalApp(PortalDatabase database, IDictionary<string, string?>? ov
             ["RateLimiting:PermitsPerMinutePerPrincipal"] = "1000000",
             ["RateLimiting:PermitsPerMinutePerIp"] = "1000000",
             ["RateLimiting:SignInPermitsPerMinutePerIp"] = "1000000",
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
         };
         foreach (var (k, v) in overrides ?? new Dictionary<string, string?>()) settings[k] = v;
         builder.ConfigureAppConfiguration(c => c.AddInMemoryCollection(settings));
