@@ -159,8 +159,7 @@ function isWordChar(c: string | undefined): boolean {
 export function parseInline(source: string): MdNode[] {
   const root: Frame = { marker: "[", children: [] };
   const stack: Frame[] = [root];
-  // Backtick runs of a length with no closer anywhere later: saves rescanning, keeping the scan linear.
-  const noCloser = new Set<number>();
+  const closingRun = backtickRuns(source);
   const nextUrlEnd = stopScanner(source, isUrlEnd);
   const nextAutolinkEnd = stopScanner(source, isAutolinkEnd);
   let buf = "";
@@ -172,10 +171,7 @@ export function parseInline(source: string): MdNode[] {
   // Turns an unmatched frame back into its literal marker followed by its content.
   const dissolve = (frame: Frame, into: MdNode[]) => {
     appendText(into, frame.marker);
-    for (const child of frame.children) {
-      if (child.kind === "text") appendText(into, child.text);
-      else into.push(child);
-    }
+    spill(frame.children, into);
   };
   const popTo = (index: number) => {
     while (stack.length - 1 > index) {
@@ -207,9 +203,8 @@ export function parseInline(source: string): MdNode[] {
     if (c === "`") {
       let run = 1;
       while (source[i + run] === "`") run++;
-      const close = noCloser.has(run) ? -1 : findBacktickRun(source, i + run, run);
+      const close = closingRun(run, i + run);
       if (close < 0) {
-        noCloser.add(run);
         buf += source.slice(i, i + run);
         i += run;
         continue;
@@ -222,7 +217,8 @@ export function parseInline(source: string): MdNode[] {
       continue;
     }
     if (c === "*" || c === "_" || (c === "~" && source[i + 1] === "~")) {
-      const double = source[i + 1] === c;
+      // In "***" closing "**x *y***", the inner single marker closes first.
+      const double = source[i + 1] === c && !(top().marker === c && !isSpace(source[i - 1]));
       const marker = (double ? c + c : c) as Marker;
       const len = marker.length;
       const before = source[i - 1];
@@ -257,8 +253,9 @@ export function parseInline(source: string): MdNode[] {
         }
       }
       flush();
-      // Only the innermost bracket can become a link: an older open one turns back into text.
-      const older = Math.max(indexOf("["), indexOf("!["));
+      // Only the innermost bracket can become a link: an older open one turns back into text
+      // (an image may sit inside a link, as in a linked badge).
+      const older = c === "!" ? indexOf("![") : Math.max(indexOf("["), indexOf("!["));
       if (older > 0) {
         const f = stack.splice(older, 1)[0]!;
         const parent = stack[older - 1]!.children;
@@ -280,14 +277,14 @@ export function parseInline(source: string): MdNode[] {
         const target = source[i + 1] === "(" ? linkTarget(source, i + 2, nextUrlEnd) : null;
         if (target && frame.marker === "![") {
           // Never an <img>: a remote image would fetch (and leak) on render. Show its alt text.
-          for (const child of frame.children) top().children.push(child);
+          spill(frame.children, top().children);
           i = target.end;
           continue;
         }
         if (target) {
           const href = safeHref(target.url);
           if (href) top().children.push({ kind: "link", href, children: frame.children });
-          else for (const child of frame.children) top().children.push(child);
+          else spill(frame.children, top().children);
           i = target.end;
           continue;
         }
@@ -317,15 +314,32 @@ export function parseInline(source: string): MdNode[] {
   return root.children;
 }
 
-function findBacktickRun(source: string, from: number, run: number): number {
-  let i = source.indexOf("`", from);
-  while (i >= 0) {
-    let len = 1;
-    while (source[i + len] === "`") len++;
-    if (len === run) return i;
-    i = source.indexOf("`", i + len);
-  }
-  return -1;
+/**
+ * Finds closing backtick runs. All runs are indexed once by length and each length keeps a cursor
+ * that only moves forward, so a text full of unmatched backticks costs one pass, not one per run.
+ */
+function backtickRuns(source: string): (length: number, from: number) => number {
+  let runs: Map<number, number[]> | null = null;
+  const cursors = new Map<number, number>();
+  return (length, from) => {
+    if (!runs) {
+      runs = new Map();
+      for (let i = source.indexOf("`"); i >= 0; ) {
+        let len = 1;
+        while (source[i + len] === "`") len++;
+        const list = runs.get(len) ?? [];
+        list.push(i);
+        runs.set(len, list);
+        i = source.indexOf("`", i + len);
+      }
+    }
+    const list = runs.get(length);
+    if (!list) return -1;
+    let k = cursors.get(length) ?? 0;
+    while (k < list.length && list[k]! < from) k++;
+    cursors.set(length, k);
+    return k < list.length ? list[k]! : -1;
+  };
 }
 
 function citationAt(source: string, i: number): { n: number; end: number } | null {
@@ -382,6 +396,13 @@ function text(value: string): MdNode {
 
 function el(tag: BlockTag | InlineTag, children: MdNode[]): MdNode & { kind: "element" } {
   return { kind: "element", tag, children };
+}
+
+function spill(children: MdNode[], into: MdNode[]): void {
+  for (const child of children) {
+    if (child.kind === "text") appendText(into, child.text);
+    else into.push(child);
+  }
 }
 
 function appendText(into: MdNode[], value: string): void {

@@ -29,6 +29,7 @@ export class ChatWidget {
   private readonly panel = h("div", { class: "panel", id: "pw-panel", role: "dialog", "aria-labelledby": "pw-title", hidden: true });
   private readonly header = h("header", {}, this.title);
   private readonly poweredBy = h("div", { class: "powered", hidden: true });
+  private avatar: HTMLImageElement | null = null;
   private turns: Turn[] = [];
   private welcome = "";
   private abort: AbortController | null = null;
@@ -109,8 +110,9 @@ export class ChatWidget {
     this.root.style.setProperty("--pw-on-accent", contrastText(color));
     this.root.classList.toggle("left", (this.o.position ?? c.position) === "left");
     const avatar = c.avatarUrl ? sameOriginUrl(c.avatarUrl, this.o.base) : null;
-    this.header.querySelector("img")?.remove();
-    if (avatar) this.header.prepend(h("img", { src: avatar, alt: "", referrerpolicy: "no-referrer" }));
+    this.avatar?.remove();
+    this.avatar = avatar ? h("img", { src: avatar, alt: "", referrerpolicy: "no-referrer" }) : null;
+    if (this.avatar) this.header.prepend(this.avatar);
     if (config) this.renderLog();
   }
 
