@@ -3,6 +3,9 @@ using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Portal.ApiKeys;
 using Portal.Auditing;
+using Portal.Chat;
+using Portal.Curation;
+using Portal.Review;
 using Portal.Documents;
 using Portal.Identity;
 using Portal.Members;
@@ -26,6 +29,16 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options, TenantCo
     public DbSet<KnowledgeBase> KnowledgeBases => Set<KnowledgeBase>();
     public DbSet<Document> Documents => Set<Document>();
     public DbSet<Chunk> Chunks => Set<Chunk>();
+    public DbSet<TenantSettings> TenantSettings => Set<TenantSettings>();
+    public DbSet<GeneratorConfig> GeneratorConfigs => Set<GeneratorConfig>();
+    public DbSet<QaPair> QaPairs => Set<QaPair>();
+    public DbSet<Conversation> Conversations => Set<Conversation>();
+    public DbSet<Message> Messages => Set<Message>();
+    public DbSet<Feedback> Feedback => Set<Feedback>();
+    public DbSet<ReviewItem> ReviewItems => Set<ReviewItem>();
+    public DbSet<ChunkFlag> ChunkFlags => Set<ChunkFlag>();
+    public DbSet<PreferencePair> PreferencePairs => Set<PreferencePair>();
+    public DbSet<WidgetUsage> WidgetUsage => Set<WidgetUsage>();
 
     internal Guid? CurrentTenantId => tenant.TenantId;
 
@@ -35,6 +48,7 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options, TenantCo
         MapIdentity(builder);
         MapTenancy(builder);
         MapDocuments(builder);
+        MapChat(builder);
         builder.ApplyConfigurationsFromAssembly(typeof(PortalDbContext).Assembly);
         SnakeCaseColumns.Apply(builder);
     }
@@ -82,9 +96,119 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options, TenantCo
             e.HasOne<Tenant>().WithMany().HasForeignKey(c => c.TenantId);
             e.HasOne<KnowledgeBase>().WithMany().HasForeignKey(c => c.KnowledgeBaseId);
             e.HasOne<Document>().WithMany().HasForeignKey(c => c.DocumentId);
+            e.HasOne<QaPair>().WithMany().HasForeignKey(c => c.QaPairId);
             e.HasQueryFilter(c => c.TenantId == CurrentTenantId);
         });
     }
+
+    private void MapChat(ModelBuilder builder)
+    {
+        builder.Entity<TenantSettings>(e =>
+        {
+            e.ToTable("tenant_settings");
+            e.HasKey(t => t.TenantId);
+            e.Property(t => t.Chat).HasColumnType("jsonb");
+            e.Property(t => t.Widget).HasColumnType("jsonb");
+            e.Property(t => t.UpdatedAt).ValueGeneratedOnAdd();
+            e.HasOne<Tenant>().WithMany().HasForeignKey(t => t.TenantId);
+            e.HasQueryFilter(t => t.TenantId == CurrentTenantId);
+        });
+        builder.Entity<GeneratorConfig>(e =>
+        {
+            e.ToTable("generator_configs");
+            e.Property(g => g.Settings).HasColumnType("jsonb");
+            e.Property(g => g.CreatedAt).ValueGeneratedOnAdd();
+            e.Property(g => g.UpdatedAt).ValueGeneratedOnAdd();
+            TenantOwned(e, g => g.TenantId);
+            e.HasOne<KnowledgeBase>().WithMany().HasForeignKey(g => g.KnowledgeBaseId);
+            e.HasQueryFilter(g => g.TenantId == CurrentTenantId);
+        });
+        builder.Entity<QaPair>(e =>
+        {
+            e.ToTable("qa_pairs");
+            e.Property(q => q.Source).HasConversion(s => s.ToString().ToLowerInvariant(), s => Enum.Parse<QaSource>(s, true));
+            e.Property(q => q.CreatedAt).ValueGeneratedOnAdd();
+            e.Property(q => q.UpdatedAt).ValueGeneratedOnAdd();
+            TenantOwned(e, q => q.TenantId);
+            e.HasOne<KnowledgeBase>().WithMany().HasForeignKey(q => q.KnowledgeBaseId);
+            e.HasQueryFilter(q => q.TenantId == CurrentTenantId);
+        });
+        builder.Entity<Conversation>(e =>
+        {
+            e.ToTable("conversations");
+            e.Property(c => c.Channel).HasConversion(c => c.ToString().ToLowerInvariant(), c => Enum.Parse<ChatChannel>(c, true));
+            e.Property(c => c.CreatedAt).ValueGeneratedOnAdd();
+            e.Property(c => c.LastMessageAt).ValueGeneratedOnAdd();
+            TenantOwned(e, c => c.TenantId);
+            e.HasOne<PortalUser>().WithMany().HasForeignKey(c => c.UserId);
+            e.HasOne<ApiKey>().WithMany().HasForeignKey(c => c.ApiKeyId);
+            e.HasQueryFilter(c => c.TenantId == CurrentTenantId);
+        });
+        builder.Entity<Message>(e =>
+        {
+            e.ToTable("messages");
+            e.Property(m => m.Role).HasConversion(r => r.ToString().ToLowerInvariant(), r => Enum.Parse<MessageRole>(r, true));
+            e.Property(m => m.Outcome).HasConversion(o => o!.Value.ToString().ToLowerInvariant(), o => Enum.Parse<AnswerOutcome>(o, true));
+            e.Property(m => m.Citations).HasColumnType("jsonb");
+            e.Property(m => m.Retrieval).HasColumnType("jsonb");
+            e.Property(m => m.CreatedAt).ValueGeneratedOnAdd();
+            TenantOwned(e, m => m.TenantId);
+            e.HasOne<Conversation>().WithMany().HasForeignKey(m => m.ConversationId);
+            e.HasQueryFilter(m => m.TenantId == CurrentTenantId);
+        });
+        builder.Entity<Feedback>(e =>
+        {
+            e.ToTable("feedback");
+            e.Property(f => f.CreatedAt).ValueGeneratedOnAdd();
+            TenantOwned(e, f => f.TenantId);
+            e.HasOne<Message>().WithMany().HasForeignKey(f => f.MessageId);
+            e.HasQueryFilter(f => f.TenantId == CurrentTenantId);
+        });
+        builder.Entity<ReviewItem>(e =>
+        {
+            e.ToTable("review_items");
+            e.Property(r => r.Status).HasConversion(s => s.ToString().ToLowerInvariant(), s => Enum.Parse<ReviewStatus>(s, true));
+            e.Property(r => r.CreatedAt).ValueGeneratedOnAdd();
+            e.HasIndex(r => r.MessageId).IsUnique();
+            TenantOwned(e, r => r.TenantId);
+            e.HasOne<Message>().WithMany().HasForeignKey(r => r.MessageId);
+            e.HasOne<KnowledgeBase>().WithMany().HasForeignKey(r => r.KnowledgeBaseId);
+            e.HasOne<QaPair>().WithMany().HasForeignKey(r => r.QaPairId);
+            e.HasQueryFilter(r => r.TenantId == CurrentTenantId);
+        });
+        builder.Entity<ChunkFlag>(e =>
+        {
+            e.ToTable("chunk_flags");
+            e.HasKey(f => f.ChunkId);
+            e.Property(f => f.ChunkId).ValueGeneratedNever();
+            e.Property(f => f.CreatedAt).ValueGeneratedOnAdd();
+            TenantOwned(e, f => f.TenantId);
+            e.HasOne<Chunk>().WithMany().HasForeignKey(f => f.ChunkId);
+            e.HasOne<ReviewItem>().WithMany().HasForeignKey(f => f.ReviewItemId);
+            e.HasQueryFilter(f => f.TenantId == CurrentTenantId);
+        });
+        builder.Entity<PreferencePair>(e =>
+        {
+            e.ToTable("preference_pairs");
+            e.Property(p => p.CreatedAt).ValueGeneratedOnAdd();
+            TenantOwned(e, p => p.TenantId);
+            e.HasOne<KnowledgeBase>().WithMany().HasForeignKey(p => p.KnowledgeBaseId);
+            e.HasOne<ReviewItem>().WithMany().HasForeignKey(p => p.ReviewItemId);
+            e.HasQueryFilter(p => p.TenantId == CurrentTenantId);
+        });
+        builder.Entity<WidgetUsage>(e =>
+        {
+            e.ToTable("widget_usage");
+            e.HasKey(w => new { w.ApiKeyId, w.Day });
+            TenantOwned(e, w => w.TenantId);
+            e.HasOne<ApiKey>().WithMany().HasForeignKey(w => w.ApiKeyId);
+            e.HasQueryFilter(w => w.TenantId == CurrentTenantId);
+        });
+    }
+
+    private static void TenantOwned<T>(Microsoft.EntityFrameworkCore.Metadata.Builders.EntityTypeBuilder<T> e,
+        System.Linq.Expressions.Expression<Func<T, object?>> tenantId) where T : class =>
+        e.HasOne<Tenant>().WithMany().HasForeignKey(tenantId);
 
     private void MapTenancy(ModelBuilder builder)
     {

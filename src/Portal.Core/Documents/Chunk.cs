@@ -20,5 +20,8 @@ public sealed class Chunk
     public bool IsOcr { get; set; }
     public int TokenCount { get; set; }
     public required string ContentHash { get; set; }
+
+    /// <summary>Set when the chunk is a curated question/answer pair.</summary>
+    public Guid? QaPairId { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
 }
