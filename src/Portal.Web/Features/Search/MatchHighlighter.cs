@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Encodings.Web;
+using System.Text.Unicode;
 
 namespace Portal.Web.Features.Search;
 
@@ -10,6 +11,9 @@ namespace Portal.Web.Features.Search;
 /// </summary>
 internal static class MatchHighlighter
 {
+    // Every script passes through readable; <, >, &, quotes are still encoded.
+    private static readonly HtmlEncoder Encoder = HtmlEncoder.Create(UnicodeRanges.All);
+
     public static string Highlight(string text, IEnumerable<string> terms)
     {
         var marked = new bool[text.Length];
@@ -23,7 +27,7 @@ internal static class MatchHighlighter
         {
             var end = start;
             while (end < text.Length && marked[end] == marked[start]) end++;
-            var encoded = HtmlEncoder.Default.Encode(text[start..end]);
+            var encoded = Encoder.Encode(text[start..end]);
             html.Append(marked[start] ? $"<mark>{encoded}</mark>" : encoded);
             start = end;
         }
