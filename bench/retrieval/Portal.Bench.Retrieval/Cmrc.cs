@@ -19,11 +19,13 @@ internal static class Cmrc
 
     public static List<Passage> Load()
     {
-        var path = Path.Combine(BenchDatabase.Root(), "../shared/datasets/cmrc2018/cmrc2018_dev.json");
+        // The repository's sibling shared/ folder; a git worktree elsewhere names it with CMRC_PATH.
+        var path = Environment.GetEnvironmentVariable("CMRC_PATH") is { Length: > 0 } configured ? configured
+            : Path.Combine(BenchDatabase.Root(), "../shared/datasets/cmrc2018/cmrc2018_dev.json");
         using var json = JsonDocument.Parse(File.ReadAllText(path));
         return json.RootElement.EnumerateArray().Select(p => new Passage(p.GetProperty("context_id").GetString()!, p.GetProperty("context_text").GetString()!,
             p.GetProperty("qas").EnumerateArray().Select(q => (q.GetProperty("query_text").GetString()!,
-                q.GetProperty("answers").EnumerateArray().Select(a => a.GetString()!).Where(a => a.Length > 0).Distinct().ToArray())).ToList())).ToList();
+                q.GetProperty("answers").EnumerateArray().Select(a => a.ValueKind == JsonValueKind.String ? a.GetString()! : a.GetRawText()).Where(a => a.Length > 0).Distinct().ToArray())).ToList())).ToList();
     }
 
     public static IEnumerable<string> Windows(string text)

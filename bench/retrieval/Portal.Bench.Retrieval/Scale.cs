@@ -64,13 +64,20 @@ internal static class Scale
             var synthetic = Synthetic(random, texts.Count(x => x is null)).GetEnumerator();
             for (var i = 0; i < texts.Count; i++) if (texts[i] is null) { synthetic.MoveNext(); texts[i] = synthetic.Current; }
             var docs = Enumerable.Range(0, (texts.Count + 99) / 100).Select(_ => Guid.CreateVersion7()).ToArray();
+            // A binary import disposed without CompleteAsync is rolled back.
             await using (var w = await conn.BeginBinaryImportAsync("COPY documents (id, tenant_id, knowledge_base_id, name, format, size_bytes, content_hash, blob_key, status, active_version, created_by) FROM STDIN BINARY"))
+            {
                 foreach (var d in docs)
                     await w.WriteRowAsync(default, d, tenant, tenant, "doc", "text", 0L, d.ToString("N") + d.ToString("N"), "b", "Indexed", 1, "bench");
+                await w.CompleteAsync();
+            }
             var first = chunkId + 1;
             await using (var w = await conn.BeginBinaryImportAsync("COPY chunks (tenant_id, knowledge_base_id, document_id, document_version, chunk_index, text, char_start, char_end, source_name, source_type, language, token_count, content_hash) FROM STDIN BINARY"))
+            {
                 for (var i = 0; i < texts.Count; i++)
                     await w.WriteRowAsync(default, tenant, tenant, docs[i / 100], 1, i % 100, texts[i]!, 0, texts[i]!.Length, "doc", "text", "zh", 50, "h");
+                await w.CompleteAsync();
+            }
             var df = new Dictionary<string, int>();
             long totalLength = 0;
             await using (var post = await conn.BeginBinaryImportAsync("COPY search_postings (tenant_id, knowledge_base_id, term, chunk_id, tf, chunk_length) FROM STDIN BINARY"))
@@ -144,13 +151,17 @@ internal static class Scale
             var qv = embedder.Embed(q);
             queryVectors.Add(qv);
             var t0 = Stopwatch.GetTimestamp();
-            var exact = bigTenantVectors.Select(v => (v.Id, S: TensorPrimitives.Dot(v.V, qv))).OrderByDescending(x => x.S).ThenBy(x => x.Id).Take(10).Select(x => x.Id).ToArray();
+            var top = bigTenantVectors.Select(v => (v.Id, S: TensorPrimitives.Dot(v.V, qv))).OrderByDescending(x => x.S).ThenBy(x => x.Id).Take(10).ToArray();
+            var exact = top.Select(x => x.Id).ToArray();
+            // CMRC windows repeat across synthetic chunks, so equal-distance ties are common: a result
+            // counts when it is as close as the exact 10th neighbour, whichever duplicate it is.
+            var tenth = top[^1].S - 1e-5;
             exactMs += Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
             exactAll.Add(exact);
             var t1 = Stopwatch.GetTimestamp();
             var hits = await bench.SearchAsync(tenants[0], new SearchQuery(q) { Mode = SearchMode.Vector, TopK = 10 });
             pgMs += Stopwatch.GetElapsedTime(t1).TotalMilliseconds;
-            recall += hits.Count(h => exact.Contains(h.ChunkId)) / 10.0;
+            recall += Math.Min(10, hits.Count(h => h.Score >= tenth)) / 10.0;
         }
         var n = recallQueries.Count;
         Console.WriteLine($"vector leg recall@10 vs exact on the {sizes[0]:N0}-chunk tenant: {recall / n:F3} (ef_search 100, iterative scan); mean {pgMs / n:F2} ms/query vs exact in-process scan {exactMs / n:F2} ms/query (ratio {pgMs / exactMs:F2})");
