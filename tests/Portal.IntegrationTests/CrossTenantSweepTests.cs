@@ -14,7 +14,7 @@ namespace Portal.IntegrationTests;
 [Collection(DatabaseCollection.Name)]
 public sealed class CrossTenantSweepTests(SharedApp app)
 {
-    private sealed record Target(Account A, Account B, string Canary, Guid BKeyId, Guid BInvitationId, Guid BMemberId);
+    private sealed record Target(Account A, Account B, string Canary, Guid BKeyId, Guid BInvitationId, Guid BMemberId, Guid BKnowledgeBaseId, Guid BDocumentId);
 
     // METHOD pattern → requests to send as A. Route values are B's ids.
     private static readonly Dictionary<string, Func<Target, IEnumerable<HttpRequestMessage>>> Cases = new()
@@ -37,6 +37,13 @@ public sealed class CrossTenantSweepTests(SharedApp app)
         ["PATCH /api/v1/members/{userId:guid}"] = t => [Patch($"/api/v1/members/{t.BMemberId}", new { role = "Viewer" })],
         ["DELETE /api/v1/members/{userId:guid}"] = t => [Delete($"/api/v1/members/{t.BMemberId}")],
         ["DELETE /api/v1/members/invitations/{invitationId:guid}"] = t => [Delete($"/api/v1/members/invitations/{t.BInvitationId}")],
+        ["POST /api/v1/search"] = t => [
+            Post("/api/v1/search", new { query = t.Canary, knowledgeBaseIds = new[] { t.BKnowledgeBaseId } }),
+            Post("/api/v1/search", new { query = t.Canary }),
+            Post("/api/v1/search", new { query = t.Canary, mode = "vector", filters = new { documentIds = new[] { t.BDocumentId } } }),
+            Post("/api/v1/search", new { query = t.Canary, mode = "keyword" })],
+        ["GET /api/v1/synonyms"] = _ => [Get("/api/v1/synonyms")],
+        ["PUT /api/v1/synonyms"] = t => [Put("/api/v1/synonyms", new { synonyms = new Dictionary<string, string[]> { ["x"] = ["y"] }, tenantId = t.B.TenantId })],
         ["POST /api/v1/auth/register"] = t => [Post("/api/v1/auth/register", new { email = $"sweep-{Guid.NewGuid():N}@example.test", password = "sweep password 1", tenantName = "sweep" })],
         ["POST /api/v1/auth/login"] = t => [Post("/api/v1/auth/login", new { email = t.B.Email, password = "wrong password" })],
         ["POST /api/v1/auth/refresh"] = _ => [Post("/api/v1/auth/refresh", new { refreshToken = "not-a-token" })],
@@ -173,7 +180,12 @@ public sealed class CrossTenantSweepTests(SharedApp app)
         // A is invited to B but has not accepted: the sweep must not be able to use that to read B.
         await app.Database.AdminScalarAsync<int>(
             $"WITH u AS (UPDATE invitations SET email = '{canary.ToLowerInvariant()}-pending@example.test' WHERE id = '{invitationId}' RETURNING 1) SELECT count(*)::int FROM u");
-        return new Target(a, b, canary, keyId, invitationId, bMember.UserId);
+        // B's searchable content carries the canary: A's searches, whatever ids they name, must not return it.
+        var bKb = await Search.SearchCorpus.CreateKnowledgeBaseAsync(app, b.TenantId);
+        var (bDoc, _) = await Search.SearchCorpus.AddDocumentAsync(app, b.TenantId, bKb, $"{canary} plan.txt", [new($"{canary} launch plan for the quarter")]);
+        await app.Database.AdminScalarAsync<int>(
+            $"INSERT INTO search_synonyms (tenant_id, term, expansions) VALUES ('{b.TenantId}', '{canary.ToLowerInvariant()}', ARRAY['{canary}']) RETURNING 1");
+        return new Target(a, b, canary, keyId, invitationId, bMember.UserId, bKb, bDoc);
     }
 
     private Task<string> FingerprintOfBAsync(Target t) => app.Database.AdminScalarAsync<string>($"""
@@ -182,6 +194,7 @@ public sealed class CrossTenantSweepTests(SharedApp app)
           (SELECT string_agg(id || ':' || coalesce(revoked_at::text, '-'), ',' ORDER BY id) FROM api_keys WHERE tenant_id = '{t.B.TenantId}'),
           (SELECT string_agg(id || ':' || coalesce(accepted_at::text, '-') || coalesce(revoked_at::text, '-'), ',' ORDER BY id) FROM invitations WHERE tenant_id = '{t.B.TenantId}'),
           (SELECT name || status FROM tenants WHERE id = '{t.B.TenantId}'),
+          (SELECT string_agg(term || array_to_string(expansions, ','), ',' ORDER BY term) FROM search_synonyms WHERE tenant_id = '{t.B.TenantId}'),
           (SELECT string_agg(email || security_stamp, ',' ORDER BY id) FROM users WHERE email ILIKE '%{t.Canary}%'))
         """);
 
@@ -204,6 +217,7 @@ public sealed class CrossTenantSweepTests(SharedApp app)
     private static HttpRequestMessage Delete(string url) => new(HttpMethod.Delete, url);
     private static HttpRequestMessage Post(string url, object? body) => WithBody(HttpMethod.Post, url, body);
     private static HttpRequestMessage Patch(string url, object? body) => WithBody(HttpMethod.Patch, url, body);
+    private static HttpRequestMessage Put(string url, object? body) => WithBody(HttpMethod.Put, url, body);
     private static HttpRequestMessage WithBody(HttpMethod method, string url, object? body) => new(method, url)
     {
         Content = body is null ? null : new StringContent(System.Text.Json.JsonSerializer.Serialize(body), Encoding.UTF8, "application/json"),

@@ -1,0 +1,209 @@
+using System.Diagnostics;
+using System.Numerics.Tensors;
+using Npgsql;
+using NpgsqlTypes;
+using Portal.Search;
+using Portal.Search.Analysis;
+using Portal.Search.Embeddings;
+
+namespace Portal.Bench.Retrieval;
+
+/// <summary>
+/// N chunks over 50 tenants (one tenant 20 %, 49 sharing the rest), 30 % CMRC windows and 70 %
+/// synthetic English. Bulk-loaded with COPY (postings and vectors computed by the product's own
+/// analyzer and embedder), indexes built after the load; then latency, recall and the peers.
+/// </summary>
+internal static class Scale
+{
+    private static readonly string[] Vocabulary = MakeVocabulary();
+
+    public static IEnumerable<string> Synthetic(Random random, int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            var words = new List<string>();
+            var length = 0;
+            while (length < 200)
+            {
+                // Zipf-like: a few frequent words, a long tail.
+                var w = Vocabulary[(int)(Math.Pow(random.NextDouble(), 2.5) * Vocabulary.Length)];
+                words.Add(w);
+                length += w.Length + 1;
+            }
+            yield return string.Join(' ', words);
+        }
+    }
+
+    public static async Task RunAsync(int total)
+    {
+        var random = new Random(42);
+        var cmrc = Cmrc.Load();
+        var cmrcWindows = cmrc.SelectMany(p => Cmrc.Windows(p.Text)).ToList();
+        var tenants = Enumerable.Range(0, 50).Select(_ => Guid.CreateVersion7()).ToArray();
+        var sizes = Enumerable.Range(0, 50).Select(i => i == 0 ? total / 5 : (total - total / 5) / 49 + (i <= (total - total / 5) % 49 ? 1 : 0)).ToArray();
+        await using var bench = await BenchDatabase.CreateAsync("scale");
+        var embedder = new HashedNgramEmbedder();
+        Console.WriteLine($"scale: {total:N0} chunks, tenants {sizes[0]:N0} + 49 × ~{sizes[1]:N0}");
+
+        var load = Stopwatch.StartNew();
+        await using var conn = new NpgsqlConnection(bench.Admin);
+        await conn.OpenAsync();
+        await Exec(conn, "DROP INDEX ix_search_vectors_hnsw_384; SET maintenance_work_mem = '1GB'");
+        await Exec(conn, "INSERT INTO tenants (id, name) SELECT id, 'bench' FROM unnest(@t) id; " +
+                         "INSERT INTO knowledge_bases (id, tenant_id, name) SELECT id, id, 'kb' FROM unnest(@t) id; " +
+                         "INSERT INTO search_vector_generations (tenant_id, knowledge_base_id, model_id, dims, state) " +
+                         "SELECT id, id, 'hashed-ngram/v1/d384', 384, 'active' FROM unnest(@t) WITH ORDINALITY AS x(id, n) ORDER BY n", tenants);
+        // Tenant i's knowledge base id is its tenant id; generation ids are 1..50 in tenant order.
+        var bigTenantVectors = new List<(long Id, float[] V)>();
+        long chunkId = 0;
+        var vector = new float[384];
+        for (var t = 0; t < tenants.Length; t++)
+        {
+            var tenant = tenants[t];
+            var texts = Enumerable.Range(0, sizes[t]).Select(_ => random.NextDouble() < 0.3 ? cmrcWindows[random.Next(cmrcWindows.Count)] : null).ToList();
+            var synthetic = Synthetic(random, texts.Count(x => x is null)).GetEnumerator();
+            for (var i = 0; i < texts.Count; i++) if (texts[i] is null) { synthetic.MoveNext(); texts[i] = synthetic.Current; }
+            var docs = Enumerable.Range(0, (texts.Count + 99) / 100).Select(_ => Guid.CreateVersion7()).ToArray();
+            // A binary import disposed without CompleteAsync is rolled back.
+            await using (var w = await conn.BeginBinaryImportAsync("COPY documents (id, tenant_id, knowledge_base_id, name, format, size_bytes, content_hash, blob_key, status, active_version, created_by) FROM STDIN BINARY"))
+            {
+                foreach (var d in docs)
+                    await w.WriteRowAsync(default, d, tenant, tenant, "doc", "text", 0L, d.ToString("N") + d.ToString("N"), "b", "Indexed", 1, "bench");
+                await w.CompleteAsync();
+            }
+            var first = chunkId + 1;
+            await using (var w = await conn.BeginBinaryImportAsync("COPY chunks (tenant_id, knowledge_base_id, document_id, document_version, chunk_index, text, char_start, char_end, source_name, source_type, language, token_count, content_hash) FROM STDIN BINARY"))
+            {
+                for (var i = 0; i < texts.Count; i++)
+                    await w.WriteRowAsync(default, tenant, tenant, docs[i / 100], 1, i % 100, texts[i]!, 0, texts[i]!.Length, "doc", "text", "zh", 50, "h");
+                await w.CompleteAsync();
+            }
+            var df = new Dictionary<string, int>();
+            long totalLength = 0;
+            await using (var post = await conn.BeginBinaryImportAsync("COPY search_postings (tenant_id, knowledge_base_id, term, chunk_id, tf, chunk_length) FROM STDIN BINARY"))
+            {
+                for (var i = 0; i < texts.Count; i++)
+                {
+                    var terms = SearchAnalyzer.Analyze(texts[i]);
+                    totalLength += terms.Count;
+                    foreach (var g in terms.GroupBy(x => x))
+                    {
+                        df[g.Key] = df.GetValueOrDefault(g.Key) + 1;
+                        await post.WriteRowAsync(default, tenant, tenant, g.Key, first + i, g.Count(), terms.Count);
+                    }
+                }
+                await post.CompleteAsync();
+            }
+            await using (var w = await conn.BeginBinaryImportAsync("COPY search_term_stats (tenant_id, knowledge_base_id, term, df) FROM STDIN BINARY"))
+            {
+                foreach (var (term, count) in df) await w.WriteRowAsync(default, tenant, tenant, term, count);
+                await w.CompleteAsync();
+            }
+            await Exec(conn, $"INSERT INTO search_kb_stats VALUES ('{tenant}', '{tenant}', {texts.Count}, {totalLength})");
+            await using (var w = await conn.BeginTextImportAsync("COPY search_vectors (generation_id, chunk_id, tenant_id, knowledge_base_id, dims, embedding) FROM STDIN"))
+            {
+                for (var i = 0; i < texts.Count; i++)
+                {
+                    embedder.Embed(texts[i]!, vector);
+                    if (t == 0) bigTenantVectors.Add((first + i, (float[])vector.Clone()));
+                    await w.WriteLineAsync($"{t + 1}\t{first + i}\t{tenant}\t{tenant}\t384\t{VectorText.Format(vector)}");
+                }
+            }
+            chunkId += texts.Count;
+        }
+        Console.WriteLine($"load (COPY, analysis and embedding included): {load.Elapsed.TotalSeconds:F0} s");
+        var build = Stopwatch.StartNew();
+        await Exec(conn, "SET maintenance_work_mem = '2GB'; SET max_parallel_maintenance_workers = 1; " +
+            "CREATE INDEX ix_search_vectors_hnsw_384 ON search_vectors USING hnsw ((embedding::vector(384)) vector_cosine_ops) WITH (m = 16, ef_construction = 64) WHERE dims = 384; " +
+            "ANALYZE");
+        Console.WriteLine($"HNSW build (m 16, ef_construction 64): {build.Elapsed.TotalSeconds:F0} s; total build {load.Elapsed.TotalSeconds:F0} s");
+        await using (var sizesCmd = new NpgsqlCommand("SELECT relname, pg_size_pretty(pg_total_relation_size(oid)) FROM pg_class WHERE relname IN ('search_postings', 'search_vectors', 'ix_search_vectors_hnsw_384', 'search_postings_pkey', 'chunks') ORDER BY relname", conn))
+        await using (var r = await sizesCmd.ExecuteReaderAsync())
+            while (await r.ReadAsync()) Console.WriteLine($"size {r.GetString(0)}: {r.GetString(1)}");
+
+        var questions = cmrc.SelectMany(p => p.Questions.Select(q => q.Question)).ToList();
+        var queries = Enumerable.Range(0, 200).Select(i => i % 2 == 0 ? questions[random.Next(questions.Count)] : string.Join(' ', Synthetic(random, 1).First().Split(' ').Take(4))).ToList();
+        foreach (var clients in new[] { 1, 4 })
+        {
+            var latencies = new System.Collections.Concurrent.ConcurrentBag<double>();
+            var next = -1;
+            await Task.WhenAll(Enumerable.Range(0, clients).Select(_ => Task.Run(async () =>
+            {
+                for (int i; (i = Interlocked.Increment(ref next)) < queries.Count;)
+                {
+                    var tenant = i % 3 == 0 ? tenants[0] : tenants[1 + i % 49];
+                    var t = Stopwatch.GetTimestamp();
+                    await bench.SearchAsync(tenant, new SearchQuery(queries[i]) { TopK = 10 });
+                    latencies.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+                }
+            })));
+            var sorted = latencies.Order().ToList();
+            Console.WriteLine($"hybrid latency, {clients} client(s), {sorted.Count} queries (query embedding included): p50 {sorted[sorted.Count / 2]:F1} ms, p95 {sorted[(int)(sorted.Count * 0.95)]:F1} ms");
+        }
+
+        // Recall of the vector leg against exact search on the large tenant; the exact scan is also the in-process floor.
+        double recall = 0, pgMs = 0, exactMs = 0;
+        var recallQueries = queries.Take(100).ToList();
+        var queryVectors = new List<float[]>();
+        var exactAll = new List<long[]>();
+        foreach (var q in recallQueries)
+        {
+            var qv = embedder.Embed(q);
+            queryVectors.Add(qv);
+            var t0 = Stopwatch.GetTimestamp();
+            var top = bigTenantVectors.Select(v => (v.Id, S: TensorPrimitives.Dot(v.V, qv))).OrderByDescending(x => x.S).ThenBy(x => x.Id).Take(10).ToArray();
+            var exact = top.Select(x => x.Id).ToArray();
+            // CMRC windows repeat across synthetic chunks, so equal-distance ties are common: a result
+            // counts when it is as close as the exact 10th neighbour, whichever duplicate it is.
+            var tenth = top[^1].S - 1e-5;
+            exactMs += Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+            exactAll.Add(exact);
+            var t1 = Stopwatch.GetTimestamp();
+            var hits = await bench.SearchAsync(tenants[0], new SearchQuery(q) { Mode = SearchMode.Vector, TopK = 10 });
+            pgMs += Stopwatch.GetElapsedTime(t1).TotalMilliseconds;
+            recall += Math.Min(10, hits.Count(h => h.Score >= tenth)) / 10.0;
+        }
+        var n = recallQueries.Count;
+        Console.WriteLine($"vector leg recall@10 vs exact on the {sizes[0]:N0}-chunk tenant: {recall / n:F3} (ef_search 100, iterative scan); mean {pgMs / n:F2} ms/query vs exact in-process scan {exactMs / n:F2} ms/query (ratio {pgMs / exactMs:F2})");
+
+        var smallest = Array.IndexOf(sizes, sizes.Min());
+        foreach (var mode in Enum.GetValues<SearchMode>())
+        {
+            var counts = new List<int>();
+            foreach (var q in queries.Take(20)) counts.Add((await bench.SearchAsync(tenants[smallest], new SearchQuery(q) { Mode = mode, TopK = 10 })).Count);
+            Console.WriteLine($"smallest tenant ({sizes[smallest]:N0} chunks), {mode}: result counts min {counts.Min()}, max {counts.Max()} (k 10)");
+        }
+        await HnswPeer(bigTenantVectors, queryVectors, exactAll, pgMs / n);
+    }
+
+    /// <summary>python3-hnswlib on the same vectors (same m and ef_construction, ef 100), as a peer.</summary>
+    private static async Task HnswPeer(List<(long Id, float[] V)> data, List<float[]> queries, List<long[]> exact, double pgMsPerQuery)
+    {
+        var dir = Directory.CreateTempSubdirectory("portal-hnsw-");
+        await using (var f = File.Create(Path.Combine(dir.FullName, "data.f32"))) foreach (var (_, v) in data) f.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(v.AsSpan()));
+        await using (var f = File.Create(Path.Combine(dir.FullName, "queries.f32"))) foreach (var q in queries) f.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(q.AsSpan()));
+        await File.WriteAllLinesAsync(Path.Combine(dir.FullName, "exact.txt"), exact.Select(e => string.Join(' ', e.Select(id => data.FindIndex(d => d.Id == id)))));
+        var script = Path.Combine(BenchDatabase.Root(), "bench/retrieval/hnswlib_peer.py");
+        var p = Process.Start(new ProcessStartInfo("/usr/bin/python3", [script, dir.FullName]) { RedirectStandardOutput = true })!;
+        var output = (await p.StandardOutput.ReadToEndAsync()).Trim();
+        await p.WaitForExitAsync();
+        Console.WriteLine(output);
+        if (output.Split("ms/query") is [var head, ..] && double.TryParse(head.Split(' ')[^2], System.Globalization.CultureInfo.InvariantCulture, out var peerMs))
+            Console.WriteLine($"pgvector vector leg / hnswlib latency ratio: {pgMsPerQuery / peerMs:F1}");
+        dir.Delete(true);
+    }
+
+    private static async Task Exec(NpgsqlConnection conn, string sql, Guid[]? tenants = null)
+    {
+        await using var cmd = new NpgsqlCommand(sql, conn) { CommandTimeout = 0 };
+        if (tenants is not null) cmd.Parameters.Add(new NpgsqlParameter("t", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = tenants });
+        await cmd.ExecuteNonQueryAsync();
+    }
+
+    private static string[] MakeVocabulary()
+    {
+        var random = new Random(1);
+        const string letters = "etaoinshrdlucmfwypvbgkqjxz";
+        return Enumerable.Range(0, 5000).Select(_ => new string(Enumerable.Range(0, 3 + random.Next(7)).Select(_ => letters[(int)(Math.Pow(random.NextDouble(), 1.5) * 26)]).ToArray())).Distinct().ToArray();
+    }
+}

@@ -1,0 +1,133 @@
+-- Hybrid retrieval: the keyword index (BM25 postings and statistics), the vector index
+-- (pgvector HNSW, one generation per embedder) and the tenant's synonym dictionary.
+-- Search joins every hit back to chunks and documents (active_version), so a posting or a vector
+-- left behind by a cascade delete is never returned; RemoveAsync keeps the statistics exact.
+
+-- Keyword leg ---------------------------------------------------------------------------------
+
+-- One row per (knowledge base, term, chunk). The primary key is the posting list of a term, read
+-- with an index-only scan; chunk_length rides along so BM25 needs no join to find |d|.
+CREATE TABLE search_postings (
+    tenant_id          uuid NOT NULL,
+    knowledge_base_id  uuid NOT NULL,
+    term               text NOT NULL,
+    chunk_id           bigint NOT NULL,
+    tf                 integer NOT NULL CHECK (tf > 0),
+    chunk_length       integer NOT NULL CHECK (chunk_length > 0),
+    PRIMARY KEY (knowledge_base_id, term, chunk_id) INCLUDE (tf, chunk_length)
+);
+
+-- The chunk side: its length and its distinct terms, so removing a chunk finds its postings by key.
+CREATE TABLE search_keyword_chunks (
+    chunk_id           bigint PRIMARY KEY,
+    tenant_id          uuid NOT NULL,
+    knowledge_base_id  uuid NOT NULL,
+    length             integer NOT NULL,
+    terms              text[] NOT NULL
+);
+CREATE INDEX ix_search_keyword_chunks_kb ON search_keyword_chunks(knowledge_base_id);
+
+-- Document frequency per term, kept by upserts (ON CONFLICT … df = df + n) that are safe under
+-- concurrent indexing; writers take the rows in term order so two documents cannot deadlock.
+CREATE TABLE search_term_stats (
+    tenant_id          uuid NOT NULL,
+    knowledge_base_id  uuid NOT NULL,
+    term               text NOT NULL,
+    df                 integer NOT NULL CHECK (df >= 0),
+    PRIMARY KEY (knowledge_base_id, term)
+);
+
+-- N and the total length per knowledge base: avgdl = total_length / chunk_count.
+CREATE TABLE search_kb_stats (
+    knowledge_base_id  uuid PRIMARY KEY REFERENCES knowledge_bases(id) ON DELETE CASCADE,
+    tenant_id          uuid NOT NULL,
+    chunk_count        bigint NOT NULL CHECK (chunk_count >= 0),
+    total_length       bigint NOT NULL CHECK (total_length >= 0)
+);
+
+-- Vector leg ----------------------------------------------------------------------------------
+
+-- A generation is one embedder's space for one knowledge base. A new embedder builds a new
+-- generation beside the active one and switches in one update (blue/green): spaces never mix.
+CREATE TABLE search_vector_generations (
+    id                 bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    tenant_id          uuid NOT NULL,
+    knowledge_base_id  uuid NOT NULL REFERENCES knowledge_bases(id) ON DELETE CASCADE,
+    model_id           text NOT NULL,
+    dims               integer NOT NULL CHECK (dims BETWEEN 1 AND 2000),
+    state              text NOT NULL CHECK (state IN ('building', 'active', 'retired')),
+    created_at         timestamptz NOT NULL DEFAULT now(),
+    activated_at       timestamptz
+);
+CREATE UNIQUE INDEX ux_search_vector_generations_active ON search_vector_generations(knowledge_base_id) WHERE state = 'active';
+CREATE UNIQUE INDEX ux_search_vector_generations_building ON search_vector_generations(knowledge_base_id) WHERE state = 'building';
+
+CREATE TABLE search_vectors (
+    generation_id      bigint NOT NULL,
+    chunk_id           bigint NOT NULL,
+    tenant_id          uuid NOT NULL,
+    knowledge_base_id  uuid NOT NULL,
+    dims               integer NOT NULL,
+    embedding          vector NOT NULL CHECK (vector_dims(embedding) = dims),
+    PRIMARY KEY (generation_id, chunk_id)
+);
+CREATE INDEX ix_search_vectors_chunk ON search_vectors(chunk_id);
+-- One partial HNSW index per dimension, so embedders of different sizes share the table; queries
+-- repeat this exact expression and predicate or the planner cannot use the index.
+CREATE INDEX ix_search_vectors_hnsw_384 ON search_vectors
+    USING hnsw ((embedding::vector(384)) vector_cosine_ops) WITH (m = 16, ef_construction = 64)
+    WHERE dims = 384;
+
+-- Synonyms ------------------------------------------------------------------------------------
+
+CREATE TABLE search_synonyms (
+    tenant_id   uuid NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+    term        text NOT NULL CHECK (length(term) BETWEEN 1 AND 100),
+    expansions  text[] NOT NULL,
+    PRIMARY KEY (tenant_id, term)
+);
+
+DO $$
+DECLARE t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['search_postings', 'search_keyword_chunks', 'search_term_stats', 'search_kb_stats',
+                             'search_vector_generations', 'search_vectors', 'search_synonyms'] LOOP
+        EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
+        EXECUTE format('ALTER TABLE %I FORCE ROW LEVEL SECURITY', t);
+        EXECUTE format('CREATE POLICY tenant_isolation ON %I USING (tenant_id = current_tenant_id()) '
+                       'WITH CHECK (tenant_id = current_tenant_id())', t);
+    END LOOP;
+END $$;
+
+-- The embedding backfill visits tenant by tenant. This lister is its only cross-tenant read: it
+-- names the knowledge bases whose chosen embedder is not the active generation's, or that have
+-- active chunks without a vector in the active generation, and nothing else. The backfill then works inside each tenant's transaction.
+CREATE POLICY definer_lookup ON knowledge_bases FOR SELECT TO portal_owner USING (true);
+CREATE POLICY definer_lookup ON documents FOR SELECT TO portal_owner USING (true);
+CREATE POLICY definer_lookup ON chunks FOR SELECT TO portal_owner USING (true);
+CREATE POLICY definer_lookup ON search_vector_generations FOR SELECT TO portal_owner USING (true);
+CREATE POLICY definer_lookup ON search_vectors FOR SELECT TO portal_owner USING (true);
+
+CREATE FUNCTION search_backfill_targets(p_default_model text)
+RETURNS TABLE (tenant_id uuid, knowledge_base_id uuid)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp
+AS $$
+    SELECT kb.tenant_id, kb.id
+    FROM knowledge_bases kb
+    LEFT JOIN search_vector_generations g ON g.knowledge_base_id = kb.id AND g.state = 'active'
+    WHERE coalesce(nullif(kb.retrieval->>'embedder', ''), p_default_model) IS DISTINCT FROM g.model_id
+       OR EXISTS (
+        SELECT 1 FROM chunks c JOIN documents d ON d.id = c.document_id AND d.active_version = c.document_version
+        WHERE c.knowledge_base_id = kb.id
+          AND (g.id IS NULL OR NOT EXISTS (SELECT 1 FROM search_vectors v WHERE v.generation_id = g.id AND v.chunk_id = c.id)))
+    ORDER BY kb.tenant_id, kb.id
+$$;
+
+-- The evaluation CLI is given a knowledge base id; this says whose it is and nothing more.
+CREATE FUNCTION search_knowledge_base_tenant(p_knowledge_base_id uuid)
+RETURNS uuid
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp
+AS $$ SELECT tenant_id FROM knowledge_bases WHERE id = p_knowledge_base_id $$;
+
+REVOKE ALL ON FUNCTION search_backfill_targets(text), search_knowledge_base_tenant(uuid) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION search_backfill_targets(text), search_knowledge_base_tenant(uuid) TO portal_app;

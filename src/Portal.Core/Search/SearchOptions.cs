@@ -1,0 +1,26 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Portal.Search;
+
+/// <summary>The <c>Search</c> configuration section: node-wide limits and defaults. Per-knowledge-base settings live in <see cref="RetrievalSettings"/>.</summary>
+public sealed class SearchOptions
+{
+    [Range(1, 100)] public int DefaultTopK { get; set; } = 10;
+    [Range(1, 200)] public int MaxTopK { get; set; } = 50;
+    [Range(1, 2000)] public int MaxQueryLength { get; set; } = 1000;
+
+    /// <summary>Dimensions of the built-in hashed embedder. 384 has an HNSW index (migration 0004); others search exactly.</summary>
+    [Range(16, 2000)] public int HashedEmbedderDimensions { get; set; } = 384;
+
+    /// <summary>Default <c>hnsw.ef_search</c>: candidates the graph walk keeps; higher is slower and more exact.</summary>
+    [Range(10, 1000)] public int EfSearch { get; set; } = 100;
+
+    /// <summary><c>hnsw.max_scan_tuples</c>: how far an iterative scan may go to fill k results after filters.</summary>
+    [Range(1000, 10_000_000)] public int MaxScanTuples { get; set; } = 50_000;
+
+    /// <summary>HNSW build parameters used when the index is (re)built by <c>./portal search-backfill --rebuild-index</c> and the benchmarks.</summary>
+    [Range(4, 100)] public int HnswM { get; set; } = 16;
+    [Range(8, 1000)] public int HnswEfConstruction { get; set; } = 64;
+
+    [Range(1, 10_000)] public int BackfillBatchSize { get; set; } = 256;
+}

@@ -1,0 +1,25 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Portal.Documents;
+using Portal.Search.Embeddings;
+using Portal.Search.Keyword;
+
+namespace Portal.Search;
+
+public static class SearchRegistration
+{
+    /// <summary>Hybrid retrieval: embedders, both chunk indexers (for the ingestion pipeline), search, backfill.</summary>
+    public static IServiceCollection AddPortalSearch(this IServiceCollection services)
+    {
+        services.AddOptions<SearchOptions>().BindConfiguration("Search").ValidateDataAnnotations()
+            .Validate(o => o.DefaultTopK <= o.MaxTopK, "Search:DefaultTopK must not exceed Search:MaxTopK.")
+            .ValidateOnStart();
+        services.AddSingleton(sp => new HashedNgramEmbedder(sp.GetRequiredService<IOptions<SearchOptions>>().Value.HashedEmbedderDimensions));
+        services.AddSingleton(sp => new EmbedderRegistry(sp.GetServices<IEmbedder>(), sp.GetRequiredService<HashedNgramEmbedder>()));
+        services.AddSingleton<IChunkIndexer, KeywordIndexer>();
+        services.AddSingleton<IChunkIndexer, VectorIndexer>();
+        services.AddScoped<HybridSearch>();
+        services.AddSingleton<EmbeddingBackfill>();
+        return services;
+    }
+}
