@@ -86,6 +86,7 @@ static at::Tensor unary(int op, const at::Tensor& t) {
     case 12: return t.detach();
     case 13: return t.logical_not();
     case 14: return t.square();
+    case 15: return at::alias(t);
     default: throw std::invalid_argument("unknown unary op");
   }
 }
