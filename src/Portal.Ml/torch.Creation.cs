@@ -32,6 +32,10 @@ public static partial class torch
     public static Tensor full(long[] size, double value, ScalarType? dtype = null, Device? device = null, bool requires_grad = false) =>
         Create(CreateKind.Full, size, value, dtype, device, requires_grad);
 
+    /// <summary>Uniform integers in [0, high), int64 unless another dtype is given.</summary>
+    public static Tensor randint(long high, long[] size, ScalarType? dtype = null, Device? device = null) =>
+        Create(CreateKind.RandInt, size, high, dtype ?? ScalarType.Int64, device, requiresGrad: false);
+
     public static Tensor zeros_like(Tensor other) => Native.Check(NativeMethods.pt_like((int)CreateKind.Zeros, other.Handle, 0));
 
     public static Tensor ones_like(Tensor other) => Native.Check(NativeMethods.pt_like((int)CreateKind.Ones, other.Handle, 0));

@@ -19,7 +19,7 @@ public static partial class torch
         public static class functional
         {
             public static Tensor linear(Tensor x, Tensor weight, Tensor? bias = null) =>
-                Native.Check(NativeMethods.pt_linear(x.Handle, weight.Handle, bias?.Handle));
+                Native.Check(NativeMethods.pt_linear(x.Handle, weight.Handle, bias?.Handle ?? TensorHandle.None));
 
             public static Tensor gelu(Tensor x, bool tanhApproximation = false) =>
                 Native.Check(NativeMethods.pt_gelu(x.Handle, tanhApproximation ? 1 : 0));
@@ -38,7 +38,7 @@ public static partial class torch
 
             /// <summary>Normalises over the last <paramref name="normalizedDims"/> dimensions.</summary>
             public static Tensor layer_norm(Tensor x, long normalizedDims, Tensor? weight = null, Tensor? bias = null, double eps = 1e-5) =>
-                Native.Check(NativeMethods.pt_layer_norm(x.Handle, normalizedDims, weight?.Handle, bias?.Handle, eps));
+                Native.Check(NativeMethods.pt_layer_norm(x.Handle, normalizedDims, weight?.Handle ?? TensorHandle.None, bias?.Handle ?? TensorHandle.None, eps));
 
             /// <summary>x · rsqrt(mean(x², last dim) + eps) · weight, composed from primitive ops.</summary>
             public static Tensor rms_norm(Tensor x, Tensor? weight = null, double eps = 1e-6)

@@ -44,10 +44,10 @@ internal static partial class NativeMethods
     [LibraryImport(Lib)] internal static partial nint pt_softmax(TensorHandle t, long dim, int log);
     [LibraryImport(Lib)] internal static partial nint pt_gelu(TensorHandle t, int tanhApproximation);
     [LibraryImport(Lib)] internal static partial nint pt_cross_entropy(TensorHandle logits, TensorHandle targets, long ignoreIndex, int reduction);
-    [LibraryImport(Lib)] internal static partial nint pt_layer_norm(TensorHandle x, long normalizedDims, TensorHandle? weight, TensorHandle? bias, double eps);
+    [LibraryImport(Lib)] internal static partial nint pt_layer_norm(TensorHandle x, long normalizedDims, TensorHandle weight, TensorHandle bias, double eps);
     [LibraryImport(Lib)] internal static partial nint pt_embedding(TensorHandle weight, TensorHandle indices);
     [LibraryImport(Lib)] internal static partial nint pt_dropout(TensorHandle x, double p, int train);
-    [LibraryImport(Lib)] internal static partial nint pt_linear(TensorHandle x, TensorHandle weight, TensorHandle? bias);
+    [LibraryImport(Lib)] internal static partial nint pt_linear(TensorHandle x, TensorHandle weight, TensorHandle bias);
 
     [LibraryImport(Lib)] internal static partial nint pt_reshape(TensorHandle t, long[] shape, int ndim, int view);
     [LibraryImport(Lib)] internal static partial nint pt_expand(TensorHandle t, long[] shape, int ndim);

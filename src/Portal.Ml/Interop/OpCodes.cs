@@ -9,6 +9,6 @@ internal enum ScalarOp { Add, Sub, Mul, Div, Pow, ReverseSub, ReverseDiv, Eq, Ne
 
 internal enum ReduceOp { Sum, Mean, Max, Min }
 
-internal enum CreateKind { Zeros, Ones, Randn, Full, Rand, Empty }
+internal enum CreateKind { Zeros, Ones, Randn, Full, Rand, Empty, RandInt }
 
 internal enum InPlaceOp { Uniform, Normal, Fill, Zero, MulScalar, AddScalar }

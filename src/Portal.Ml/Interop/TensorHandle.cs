@@ -9,6 +9,9 @@ internal sealed class TensorHandle : SafeHandle
 
     internal TensorHandle(IntPtr native) : base(IntPtr.Zero, ownsHandle: true) => SetHandle(native);
 
+    /// <summary>Passed for an absent optional tensor (the marshaller cannot pass a null SafeHandle).</summary>
+    internal static readonly TensorHandle None = new();
+
     public override bool IsInvalid => handle == IntPtr.Zero;
 
     protected override bool ReleaseHandle()

@@ -21,6 +21,7 @@ static at::Tensor create(int kind, at::IntArrayRef shape, double value, const at
     case 3: return at::full(shape, value, o);
     case 4: return at::rand(shape, o);
     case 5: return at::empty(shape, o);
+    case 6: return at::randint(static_cast<int64_t>(value), shape, o);
     default: throw std::invalid_argument("unknown creation kind");
   }
 }
