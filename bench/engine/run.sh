@@ -26,7 +26,7 @@ echo "$peer_line"
 
 if "$python" -c 'import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)' 2>/dev/null; then
   echo "cuda: $("$python" "$here/peer.py" "${common[@]}" --device cuda)"
-  echo "cuda: Portal's CUDA path needs the shim built against CUDA libtorch (deploy/gpu-worker); module .to(cuda) is not implemented yet"
+  echo "cuda: $(dotnet "$bench_dll" "${common[@]}" --device cuda)"
 fi
 
 step_ms() { sed -E 's/.*step_ms=([0-9.]+).*/\1/' <<<"$1"; }

@@ -9,14 +9,18 @@ var options = BenchOptions.Parse(args);
 torch.set_num_threads(options.Threads);
 torch.manual_seed(0);
 
+if (options.Device == "cuda" && !torch.cuda.is_available())
+{
+    Console.WriteLine("portal device=cuda unavailable: the shim was built against a CPU-only libtorch (see deploy/gpu-worker)");
+    return;
+}
 var device = options.Device == "cuda" ? torch.CUDA : torch.CPU;
 var config = new DecoderConfig(VocabularySize: 1000, ModelDimension: 256, Heads: 4, Layers: 4, MaxSequenceLength: 128);
 using var model = new DecoderLanguageModel(config);
-if (device.type == DeviceType.CUDA)
-    throw new NotSupportedException("moving modules to CUDA is not implemented yet; see bench/engine/RESULTS.md");
+model.to(device);
 
 using var data = torch.NewDisposeScope();
-var tokens = torch.randint(config.VocabularySize, [options.Batch, config.MaxSequenceLength + 1]);
+var tokens = torch.randint(config.VocabularySize, [options.Batch, config.MaxSequenceLength + 1], device: device);
 var inputs = tokens.narrow(1, 0, config.MaxSequenceLength).contiguous();
 var targets = tokens.narrow(1, 1, config.MaxSequenceLength).contiguous();
 using var optimizer = torch.optim.AdamW(model.parameters(), lr: 3e-4, weight_decay: 0.01);

@@ -43,7 +43,7 @@ internal static class NativeLibraryLocator
         }
 
         throw new DllNotFoundException(
-            $"{FileName} was not found in $${DirectoryVariable} nor in a .build/native folder above {AppContext.BaseDirectory}. " +
+            $"{FileName} was not found in ${DirectoryVariable} nor in a .build/native folder above {AppContext.BaseDirectory}. " +
             "Run ./portal build-native (src/Portal.Ml/native/build.sh) first.");
     }
 }

@@ -76,6 +76,7 @@ internal static partial class NativeMethods
 
     [LibraryImport(Lib)] internal static partial int pt_inplace(int op, TensorHandle t, double a, double b);
     [LibraryImport(Lib)] internal static partial int pt_copy_from(TensorHandle destination, TensorHandle source);
+    [LibraryImport(Lib)] internal static partial int pt_move_in_place(TensorHandle t, int dtype, int deviceType, int deviceIndex);
 
     [LibraryImport(Lib)]
     internal static partial int pt_adamw_step(nint[] parameters, nint[] expAvg, nint[] expAvgSq, int n,

@@ -87,6 +87,22 @@ public abstract class Module : IDisposable
 
     public Module eval() => train(false);
 
+    /// <summary>Moves every parameter to <paramref name="device"/> in place (the tensors keep their identity).</summary>
+    public Module to(Device device) => MoveParameters(-1, device);
+
+    /// <summary>Casts every floating-point parameter to <paramref name="dtype"/> in place.</summary>
+    public Module to(ScalarType dtype) => MoveParameters((int)dtype, null);
+
+    private Module MoveParameters(int dtype, Device? device)
+    {
+        foreach (var parameter in parameters())
+        {
+            var target = device ?? parameter.device;
+            Interop.Native.Check(Interop.NativeMethods.pt_move_in_place(parameter.Handle, dtype, (int)target.type, target.index));
+        }
+        return this;
+    }
+
     /// <summary>
     /// Swaps a direct child for another module. Fields of the concrete module that referenced the
     /// old child are updated too, so <c>forward</c> uses the replacement.

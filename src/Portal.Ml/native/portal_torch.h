@@ -87,6 +87,8 @@ PT_API int pt_zero_grad(const pt_tensor* params, int n);
 // in-place (never recorded by autograd)
 PT_API int pt_inplace(int op, pt_tensor t, double a, double b);
 PT_API int pt_copy_from(pt_tensor dst, pt_tensor src);
+// Moves/casts a tensor in place (same handle, new storage): how modules move their parameters.
+PT_API int pt_move_in_place(pt_tensor t, int dtype, int device_type, int device_index);
 
 // optimisation
 PT_API int pt_adamw_step(const pt_tensor* params, const pt_tensor* exp_avg, const pt_tensor* exp_avg_sq, int n,

@@ -82,6 +82,15 @@ int pt_copy_from(pt_tensor dst, pt_tensor src) {
   })
 }
 
+int pt_move_in_place(pt_tensor t, int dtype, int device_type, int device_index) {
+  PT_STATUS({
+    at::NoGradGuard no_grad;
+    at::Tensor& x = T(t);
+    const at::ScalarType type = dtype < 0 ? x.scalar_type() : portal::dtype_of(dtype);
+    x.set_data(x.to(portal::device_of(device_type, device_index), type));
+  })
+}
+
 // Same arithmetic as torch.optim.AdamW (amsgrad off, single-tensor path).
 int pt_adamw_step(const pt_tensor* params, const pt_tensor* exp_avg, const pt_tensor* exp_avg_sq, int n,
                   double lr, double beta1, double beta2, double eps, double weight_decay, int64_t step) {
