@@ -48,7 +48,7 @@ public static class ReviewFlags
         if (citations.RootElement.ValueKind != JsonValueKind.Array) return [];
         var ids = new List<long>();
         foreach (var c in citations.RootElement.EnumerateArray())
-            if (c.ValueKind == JsonValueKind.Object && c.TryGetProperty("chunkId", out var id) && id.TryGetInt64(out var value))
+            if (c.ValueKind == JsonValueKind.Object && c.TryGetProperty("chunkId", out var id) && id.ValueKind == JsonValueKind.Number && id.TryGetInt64(out var value))
                 ids.Add(value);
         return ids;
     }
