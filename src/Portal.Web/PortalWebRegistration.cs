@@ -11,6 +11,7 @@ using Portal.Web.Components;
 using Portal.Web.Components.Account;
 using Portal.Web.Components.Tenancy;
 using Portal.Web.Features.Account;
+using Portal.Web.Features.Widget;
 using Portal.Web.Hosting;
 
 namespace Portal.Web;
@@ -83,6 +84,7 @@ internal static class PortalWebRegistration
         app.UseStatusCodePages();
         if (!app.Environment.IsDevelopment()) app.UseHsts();
         app.UsePortalSecurityHeaders();
+        app.UseWidgetCors();
         app.UseRouting();
         app.UsePortalRequestBodyLimit();
         app.UseAuthentication();

@@ -1,4 +1,5 @@
 using Portal;
+using Portal.Review;
 using Portal.Search;
 using Portal.Web;
 using Portal.Web.Features.Account;
@@ -6,12 +7,16 @@ using Portal.Web.Features.ApiKeys;
 using Portal.Web.Features.Health;
 using Portal.Web.Features.Me;
 using Portal.Web.Features.Members;
+using Portal.Web.Features.Review;
 using Portal.Web.Features.Search;
+using Portal.Web.Features.Widget;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddPortalCore();
 builder.Services.AddPortalSearch();
+builder.Services.AddPortalReview();
 builder.AddPortalWeb();
+builder.AddPortalWidget();
 
 var app = builder.Build();
 if (SearchCommands.IsCommand(args))
@@ -28,6 +33,10 @@ app.MapMeEndpoints();
 app.MapApiKeyEndpoints();
 app.MapMemberEndpoints();
 app.MapSearchEndpoints();
+app.MapFeedbackEndpoints();
+app.MapReviewEndpoints();
+app.MapWidgetEndpoints();
+app.MapWidgetPreviewEndpoints();
 app.MapPortalUi();
 
 await app.RunAsync();

@@ -14,7 +14,8 @@ namespace Portal.IntegrationTests;
 [Collection(DatabaseCollection.Name)]
 public sealed class CrossTenantSweepTests(SharedApp app)
 {
-    private sealed record Target(Account A, Account B, string Canary, Guid BKeyId, Guid BInvitationId, Guid BMemberId, Guid BKnowledgeBaseId, Guid BDocumentId);
+    private sealed record Target(Account A, Account B, string Canary, Guid BKeyId, Guid BInvitationId, Guid BMemberId, Guid BKnowledgeBaseId, Guid BDocumentId,
+        Guid BMessageId, Guid BReviewItemId, long BChunkId, string BWidgetKey, Guid BConversationId);
 
     // METHOD pattern → requests to send as A. Route values are B's ids.
     private static readonly Dictionary<string, Func<Target, IEnumerable<HttpRequestMessage>>> Cases = new()
@@ -42,6 +43,22 @@ public sealed class CrossTenantSweepTests(SharedApp app)
             Post("/api/v1/search", new { query = t.Canary }),
             Post("/api/v1/search", new { query = t.Canary, mode = "vector", filters = new { documentIds = new[] { t.BDocumentId } } }),
             Post("/api/v1/search", new { query = t.Canary, mode = "keyword" })],
+        ["POST /api/v1/messages/{messageId:guid}/feedback"] = t => [Post($"/api/v1/messages/{t.BMessageId}/feedback", new { rating = "up", report = true })],
+        ["POST /api/v1/messages/{messageId:guid}/report"] = t => [Post($"/api/v1/messages/{t.BMessageId}/report", new { reason = "sweep" })],
+        ["GET /api/v1/review-queue"] = t => [Get("/api/v1/review-queue"), Get($"/api/v1/review-queue?kbId={t.BKnowledgeBaseId}&status=open")],
+        ["POST /api/v1/review-queue/{itemId:guid}/approve"] = t => [Post($"/api/v1/review-queue/{t.BReviewItemId}/approve", null)],
+        ["POST /api/v1/review-queue/{itemId:guid}/dismiss"] = t => [Post($"/api/v1/review-queue/{t.BReviewItemId}/dismiss", null)],
+        ["POST /api/v1/review-queue/{itemId:guid}/correct"] = t => [Post($"/api/v1/review-queue/{t.BReviewItemId}/correct", new { answer = "sweep", knowledgeBaseId = t.BKnowledgeBaseId })],
+        ["POST /api/v1/review-queue/{itemId:guid}/wrong-chunk"] = t => [Post($"/api/v1/review-queue/{t.BReviewItemId}/wrong-chunk", new { chunkId = t.BChunkId })],
+        // The widget takes only publishable keys: A's credentials are refused, and B's key from a site B did not allow is too.
+        ["GET /api/v1/widget/config"] = t => [Get("/api/v1/widget/config"), Widget(HttpMethod.Get, "/api/v1/widget/config", t.BWidgetKey, null)],
+        ["POST /api/v1/widget/chat"] = t => [Post("/api/v1/widget/chat", new { message = t.Canary, conversationId = t.BConversationId }),
+            Widget(HttpMethod.Post, "/api/v1/widget/chat", t.BWidgetKey, new { message = t.Canary, conversationId = t.BConversationId })],
+        ["POST /api/v1/widget/feedback"] = t => [Post("/api/v1/widget/feedback", new { messageId = t.BMessageId, rating = "up" }),
+            Widget(HttpMethod.Post, "/api/v1/widget/feedback", t.BWidgetKey, new { messageId = t.BMessageId, rating = "up" })],
+        ["GET /api/v1/widget/settings"] = _ => [Get("/api/v1/widget/settings")],
+        ["PUT /api/v1/widget/settings"] = t => [Put("/api/v1/widget/settings", new { title = "sweep", color = "#000000", position = "left", tenantId = t.B.TenantId })],
+        ["GET /widget/preview"] = t => [Get("/widget/preview?key=" + t.BWidgetKey)],
         ["GET /api/v1/synonyms"] = _ => [Get("/api/v1/synonyms")],
         ["PUT /api/v1/synonyms"] = t => [Put("/api/v1/synonyms", new { synonyms = new Dictionary<string, string[]> { ["x"] = ["y"] }, tenantId = t.B.TenantId })],
         ["POST /api/v1/auth/register"] = t => [Post("/api/v1/auth/register", new { email = $"sweep-{Guid.NewGuid():N}@example.test", password = "sweep password 1", tenantName = "sweep" })],
@@ -185,7 +202,14 @@ public sealed class CrossTenantSweepTests(SharedApp app)
         var (bDoc, _) = await Search.SearchCorpus.AddDocumentAsync(app, b.TenantId, bKb, $"{canary} plan.txt", [new($"{canary} launch plan for the quarter")]);
         await app.Database.AdminScalarAsync<int>(
             $"INSERT INTO search_synonyms (tenant_id, term, expansions) VALUES ('{b.TenantId}', '{canary.ToLowerInvariant()}', ARRAY['{canary}']) RETURNING 1");
-        return new Target(a, b, canary, keyId, invitationId, bMember.UserId, bKb, bDoc);
+        // B has a widget conversation whose answer quotes the canary, with a thumbs-down in B's review queue.
+        var bWidgetKey = await Portal.IntegrationTests.Widget.WidgetVisitors.CreatePublishableKeyAsync(app, b);
+        var bVisitor = Portal.IntegrationTests.Widget.WidgetVisitors.Visitor(app, bWidgetKey);
+        var bAnswer = await Portal.IntegrationTests.Widget.WidgetVisitors.AskAsync(bVisitor, $"{canary} launch plan");
+        (await bVisitor.PostAsJsonAsync("/api/v1/widget/feedback", new { messageId = bAnswer.MessageId, rating = "down", comment = canary })).EnsureSuccessStatusCode();
+        var bItem = await app.Database.AdminScalarAsync<Guid>($"SELECT id FROM review_items WHERE message_id = '{bAnswer.MessageId}'");
+        var bChunk = await app.Database.AdminScalarAsync<long>($"SELECT id FROM chunks WHERE document_id = '{bDoc}' LIMIT 1");
+        return new Target(a, b, canary, keyId, invitationId, bMember.UserId, bKb, bDoc, bAnswer.MessageId, bItem, bChunk, bWidgetKey, bAnswer.ConversationId);
     }
 
     private Task<string> FingerprintOfBAsync(Target t) => app.Database.AdminScalarAsync<string>($"""
@@ -195,7 +219,14 @@ public sealed class CrossTenantSweepTests(SharedApp app)
           (SELECT string_agg(id || ':' || coalesce(accepted_at::text, '-') || coalesce(revoked_at::text, '-'), ',' ORDER BY id) FROM invitations WHERE tenant_id = '{t.B.TenantId}'),
           (SELECT name || status FROM tenants WHERE id = '{t.B.TenantId}'),
           (SELECT string_agg(term || array_to_string(expansions, ','), ',' ORDER BY term) FROM search_synonyms WHERE tenant_id = '{t.B.TenantId}'),
-          (SELECT string_agg(email || security_stamp, ',' ORDER BY id) FROM users WHERE email ILIKE '%{t.Canary}%'))
+          (SELECT string_agg(email || security_stamp, ',' ORDER BY id) FROM users WHERE email ILIKE '%{t.Canary}%'),
+          (SELECT string_agg(id || status || array_to_string(reasons, ','), ',' ORDER BY id) FROM review_items WHERE tenant_id = '{t.B.TenantId}'),
+          (SELECT count(*) FROM feedback WHERE tenant_id = '{t.B.TenantId}'),
+          (SELECT count(*) FROM qa_pairs WHERE tenant_id = '{t.B.TenantId}'),
+          (SELECT count(*) FROM chunk_flags WHERE tenant_id = '{t.B.TenantId}'),
+          (SELECT count(*) FROM messages WHERE tenant_id = '{t.B.TenantId}'),
+          (SELECT sum(requests) FROM widget_usage WHERE tenant_id = '{t.B.TenantId}'),
+          (SELECT widget::text FROM tenant_settings WHERE tenant_id = '{t.B.TenantId}'))
         """);
 
     private HttpClient Authed(Account account)
@@ -214,6 +245,14 @@ public sealed class CrossTenantSweepTests(SharedApp app)
     private static HttpRequestMessage Get(string url) => new(HttpMethod.Get, url);
     private static HttpRequestMessage Form(string url, KeyValuePair<string, string>[] fields) =>
         new(HttpMethod.Post, url) { Content = new FormUrlEncodedContent(fields) };
+    private static HttpRequestMessage Widget(HttpMethod method, string url, string key, object? body)
+    {
+        var request = WithBody(method, url, body);
+        request.Headers.Add("X-Widget-Key", key);
+        request.Headers.Add("X-Visitor-Id", Guid.NewGuid().ToString("N"));
+        request.Headers.Add("Origin", "https://tenant-a.example.test");
+        return request;
+    }
     private static HttpRequestMessage Delete(string url) => new(HttpMethod.Delete, url);
     private static HttpRequestMessage Post(string url, object? body) => WithBody(HttpMethod.Post, url, body);
     private static HttpRequestMessage Patch(string url, object? body) => WithBody(HttpMethod.Patch, url, body);

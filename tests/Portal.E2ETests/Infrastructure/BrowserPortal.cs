@@ -27,6 +27,7 @@ public sealed class BrowserPortal : IAsyncLifetime
     private IPlaywright? _playwright;
 
     public Uri BaseAddress { get; private set; } = null!;
+    public PortalApp App => _app ?? throw new InvalidOperationException("The portal has not started.");
     public IBrowser Browser { get; private set; } = null!;
 
     public async Task InitializeAsync()

@@ -2,6 +2,8 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Configuration;
 
 namespace Portal.IntegrationTests.Infrastructure;
@@ -30,6 +32,8 @@ public class PortalApp(PortalDatabase database, IDictionary<string, string?>? ov
         };
         foreach (var (k, v) in overrides ?? new Dictionary<string, string?>()) settings[k] = v;
         builder.ConfigureAppConfiguration(c => c.AddInMemoryCollection(settings));
+        // Until the real chat service is merged, a test double answers (see ChatServiceTestDouble).
+        builder.ConfigureTestServices(s => s.TryAddScoped<Portal.Chat.IChatService, ChatServiceTestDouble>());
     }
 
     /// <summary>Registers a person with their own tenant and returns a client signed in with a bearer token.</summary>
