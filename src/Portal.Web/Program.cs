@@ -1,4 +1,5 @@
 using Portal;
+using Portal.Ml.Search;
 using Portal.Review;
 using Portal.Search;
 using Portal.Web;
@@ -15,6 +16,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddPortalCore();
 builder.Services.AddPortalSearch();
 builder.Services.AddPortalReview();
+builder.Services.AddPortalMlEmbedders(builder.Configuration);
 builder.AddPortalWeb();
 builder.AddPortalWidget();
 

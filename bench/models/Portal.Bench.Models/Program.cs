@@ -1,0 +1,73 @@
+using System.Diagnostics;
+using System.Text;
+using Portal.Ml;
+using Portal.Ml.Embeddings;
+using Portal.Ml.Generation;
+using Portal.Ml.Models;
+using Portal.Ml.Models.HuggingFace;
+using Portal.Ml.Tokenizers;
+
+// Prints one "name=value" line per figure: tokenizer MB/s (one thread), generation tokens/s, embedding chunks/s.
+var threads = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : Environment.ProcessorCount;
+torch.set_num_threads(threads);
+var work = Directory.CreateTempSubdirectory("portal-bench-models").FullName;
+
+var corpus = new StringBuilder();
+var random = new Random(1);
+string[] pieces = ["Portal answers questions from a knowledge base.", "知识库问答：上传文档，提出问题，答案会引用来源。", "Emoji 🙂 and numbers 12345;", "  tabs\tand\nnewlines ", "Don't re-index tenant #42's PDFs!"];
+while (corpus.Length < 2_000_000)
+    corpus.Append(pieces[random.Next(pieces.Length)]).Append(' ').Append(random.Next(100000)).Append(' ');
+var text = corpus.ToString();
+var megabytes = Encoding.UTF8.GetByteCount(text) / 1e6;
+
+TinyModelFactory.Write(TinyModelFamily.Qwen2, Path.Combine(work, "qwen2"), string.Concat(Enumerable.Repeat(TinyModelFactory.SampleText, 20)) + text[..4000],
+    new TinyModelOptions { VocabularySize = 1000 });
+var bpe = HuggingFaceModelDirectory.LoadTokenizer(Path.Combine(work, "qwen2"));
+Measure("bpe_mb_per_s", () => bpe.Encode(text).Count);
+
+TinyModelFactory.Write(TinyModelFamily.Bert, Path.Combine(work, "bert-vocab"), text[..100000], new TinyModelOptions { VocabularySize = 4000 });
+var wordPiece = HuggingFaceModelDirectory.LoadTokenizer(Path.Combine(work, "bert-vocab"));
+Measure("wordpiece_mb_per_s", () => wordPiece.Encode(text).Count);
+
+// Generation: the tiny Qwen2 shape (2 layers, hidden 64, GQA 4/2), greedy, 128 new tokens after a 32-token prompt.
+using (var directory = HuggingFaceModelDirectory.Load(Path.Combine(work, "qwen2")))
+{
+    var prompt = directory.Tokenizer.Encode(text[..400]).Take(32).ToList();
+    var options = new GenerationOptions { MaxNewTokens = 128 };
+    await Generator.GenerateAsync(directory.RequireCausalLanguageModel(), directory.Tokenizer, prompt, options with { MaxNewTokens = 8 });
+    var result = await Generator.GenerateAsync(directory.RequireCausalLanguageModel(), directory.Tokenizer, prompt, options);
+    Console.WriteLine($"generate_tokens_per_s={result.TokensPerSecond:F1}");
+}
+
+// Embedding: MiniLM shape (6 layers, hidden 384, 12 heads, intermediate 1536), 128-token chunks, batches of 32.
+using (var encoder = new BertModel(new BertConfig { VocabularySize = 30522, HiddenSize = 384, NumHiddenLayers = 6, NumAttentionHeads = 12, IntermediateSize = 1536 }))
+{
+    encoder.eval();
+    const int batch = 32, length = 128, batches = 4;
+    var ids = torch.randint(30522, [batch, length], torch.int64);
+    var mask = torch.ones([batch, length], torch.int64);
+    void Run()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        encoder.Forward(ids, mask).sum().ToDouble();
+    }
+    Run();
+    var clock = Stopwatch.StartNew();
+    for (var i = 0; i < batches; i++)
+        Run();
+    Console.WriteLine($"embed_chunks_per_s={batch * batches / clock.Elapsed.TotalSeconds:F1}");
+}
+
+void Measure(string name, Func<int> encode)
+{
+    encode();
+    var best = double.MaxValue;
+    for (var round = 0; round < 3; round++)
+    {
+        var clock = Stopwatch.StartNew();
+        encode();
+        best = Math.Min(best, clock.Elapsed.TotalSeconds);
+    }
+    Console.WriteLine($"{name}={megabytes / best:F1}");
+}
