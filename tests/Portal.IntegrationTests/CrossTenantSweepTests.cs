@@ -14,7 +14,7 @@ namespace Portal.IntegrationTests;
 [Collection(DatabaseCollection.Name)]
 public sealed class CrossTenantSweepTests(SharedApp app)
 {
-    private sealed record Target(Account A, Account B, string Canary, Guid BKeyId, Guid BInvitationId, Guid BMemberId);
+    private sealed record Target(Account A, Account B, string Canary, Guid BKeyId, Guid BInvitationId, Guid BMemberId, Guid BKbId, Guid BDocumentId);
 
     // METHOD pattern → requests to send as A. Route values are B's ids.
     private static readonly Dictionary<string, Func<Target, IEnumerable<HttpRequestMessage>>> Cases = new()
@@ -44,6 +44,16 @@ public sealed class CrossTenantSweepTests(SharedApp app)
         ["POST /api/v1/auth/resetPassword"] = t => [Post("/api/v1/auth/resetPassword", new { email = t.B.Email, resetCode = "x", newPassword = "whatever whatever" })],
         ["POST /api/v1/auth/manage/2fa"] = _ => [Post("/api/v1/auth/manage/2fa", new { enable = false })],
         ["GET /api/v1/auth/manage/info"] = _ => [Get("/api/v1/auth/manage/info")],
+        ["GET /api/v1/knowledge-bases"] = _ => [Get("/api/v1/knowledge-bases")],
+        ["POST /api/v1/knowledge-bases"] = t => [Post("/api/v1/knowledge-bases", new { name = "sweep " + Guid.NewGuid().ToString("N")[..6], tenantId = t.B.TenantId })],
+        ["PATCH /api/v1/knowledge-bases/{kbId:guid}"] = t => [Patch($"/api/v1/knowledge-bases/{t.BKbId}", new { name = "renamed", chunking = new { chunkSize = 64 } })],
+        ["DELETE /api/v1/knowledge-bases/{kbId:guid}"] = t => [Delete($"/api/v1/knowledge-bases/{t.BKbId}")],
+        ["GET /api/v1/knowledge-bases/{kbId:guid}/documents"] = t => [Get($"/api/v1/knowledge-bases/{t.BKbId}/documents")],
+        ["POST /api/v1/knowledge-bases/{kbId:guid}/documents"] = t => [Upload($"/api/v1/knowledge-bases/{t.BKbId}/documents")],
+        ["GET /api/v1/documents/{id:guid}"] = t => [Get($"/api/v1/documents/{t.BDocumentId}")],
+        ["GET /api/v1/documents/{id:guid}/chunks"] = t => [Get($"/api/v1/documents/{t.BDocumentId}/chunks")],
+        ["GET /api/v1/documents/{id:guid}/content"] = t => [Get($"/api/v1/documents/{t.BDocumentId}/content")],
+        ["DELETE /api/v1/documents/{id:guid}"] = t => [Delete($"/api/v1/documents/{t.BDocumentId}")],
         ["POST /api/v1/auth/manage/info"] = t => [Post("/api/v1/auth/manage/info", new { newEmail = t.B.Email })],
     };
 
@@ -122,7 +132,12 @@ public sealed class CrossTenantSweepTests(SharedApp app)
         // A is invited to B but has not accepted: the sweep must not be able to use that to read B.
         await app.Database.AdminScalarAsync<int>(
             $"WITH u AS (UPDATE invitations SET email = '{canary.ToLowerInvariant()}-pending@example.test' WHERE id = '{invitationId}' RETURNING 1) SELECT count(*)::int FROM u");
-        return new Target(a, b, canary, keyId, invitationId, bMember.UserId);
+        var kb = await b.Client.PostAsJsonAsync("/api/v1/knowledge-bases", new { name = $"{canary} kb" });
+        var kbId = (await kb.Content.ReadFromJsonAsync<IdBody>())!.Id;
+        var upload = await b.Client.PostAsync($"/api/v1/knowledge-bases/{kbId}/documents",
+            Documents.DocumentApi.Files(($"{canary}.md", Encoding.UTF8.GetBytes($"# {canary}\n\nSecret {canary} text.\n"))));
+        var documentId = (await upload.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("documents")[0].GetProperty("id").GetGuid();
+        return new Target(a, b, canary, keyId, invitationId, bMember.UserId, kbId, documentId);
     }
 
     private Task<string> FingerprintOfBAsync(Target t) => app.Database.AdminScalarAsync<string>($"""
@@ -131,6 +146,8 @@ public sealed class CrossTenantSweepTests(SharedApp app)
           (SELECT string_agg(id || ':' || coalesce(revoked_at::text, '-'), ',' ORDER BY id) FROM api_keys WHERE tenant_id = '{t.B.TenantId}'),
           (SELECT string_agg(id || ':' || coalesce(accepted_at::text, '-') || coalesce(revoked_at::text, '-'), ',' ORDER BY id) FROM invitations WHERE tenant_id = '{t.B.TenantId}'),
           (SELECT name || status FROM tenants WHERE id = '{t.B.TenantId}'),
+          (SELECT string_agg(id || name || chunking::text, ',' ORDER BY id) FROM knowledge_bases WHERE tenant_id = '{t.B.TenantId}'),
+          (SELECT string_agg(id::text || building_version, ',' ORDER BY id) FROM documents WHERE tenant_id = '{t.B.TenantId}'),
           (SELECT string_agg(email || security_stamp, ',' ORDER BY id) FROM users WHERE email ILIKE '%{t.Canary}%'))
         """);
 
@@ -151,6 +168,10 @@ public sealed class CrossTenantSweepTests(SharedApp app)
     private static HttpRequestMessage Delete(string url) => new(HttpMethod.Delete, url);
     private static HttpRequestMessage Post(string url, object? body) => WithBody(HttpMethod.Post, url, body);
     private static HttpRequestMessage Patch(string url, object? body) => WithBody(HttpMethod.Patch, url, body);
+    private static HttpRequestMessage Upload(string url) => new(HttpMethod.Post, url)
+    {
+        Content = Documents.DocumentApi.Files(("sweep.txt", Encoding.UTF8.GetBytes("sweep upload"))),
+    };
     private static HttpRequestMessage WithBody(HttpMethod method, string url, object? body) => new(method, url)
     {
         Content = body is null ? null : new StringContent(System.Text.Json.JsonSerializer.Serialize(body), Encoding.UTF8, "application/json"),

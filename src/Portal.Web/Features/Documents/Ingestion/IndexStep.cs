@@ -38,7 +38,7 @@ internal sealed class IndexStep(PortalDbContext db, IEnumerable<IChunkIndexer> i
             INSERT INTO chunks (tenant_id, knowledge_base_id, document_id, document_version, chunk_index, text, char_start, char_end,
                                 page, end_page, heading_path, source_name, source_type, language, is_ocr, token_count, content_hash)
             SELECT @tenant, @kb, @doc, @version, r.chunk_index, r.text, r.char_start, r.char_end, r.page, r.end_page,
-                   coalesce(r.heading_path, '{}'), @name, r.source_type, r.language, r.is_ocr, r.token_count, r.content_hash
+                   coalesce(r.heading_path, ARRAY[]::text[]), @name, r.source_type, r.language, r.is_ocr, r.token_count, r.content_hash
             FROM jsonb_to_recordset(@rows) AS r(chunk_index int, text text, char_start int, char_end int, page int, end_page int,
                  heading_path text[], source_type text, language text, is_ocr boolean, token_count int, content_hash text)
             ON CONFLICT (document_id, document_version, chunk_index) DO NOTHING
