@@ -117,6 +117,17 @@ public sealed class KnowledgeBaseTests(SharedApp app)
         response.Headers.GetValues("X-Content-Type-Options").ShouldContain("nosniff");
     }
 
+    [Fact]
+    public async Task The_openapi_document_describes_the_knowledge_base_and_document_endpoints_and_the_multipart_upload()
+    {
+        var json = await app.CreateClient().GetStringAsync("/openapi/v1.json");
+        foreach (var path in new[] { "/api/v1/knowledge-bases", "/api/v1/knowledge-bases/{kbId}", "/api/v1/knowledge-bases/{kbId}/documents",
+                     "/api/v1/documents/{id}", "/api/v1/documents/{id}/chunks", "/api/v1/documents/{id}/content" })
+            json.ShouldContain($"\"{path}\"");
+        json.ShouldContain("multipart/form-data");
+        json.ShouldContain("UploadResult");
+    }
+
     private static async Task<JsonElement> WaitForVersionAsync(HttpClient client, Guid id, int version)
     {
         var deadline = DateTime.UtcNow + Timeout;

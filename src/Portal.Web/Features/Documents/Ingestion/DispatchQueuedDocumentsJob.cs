@@ -60,7 +60,7 @@ internal sealed class DispatcherSchedule(ISchedulerFactory schedulers, IOptions<
 }
 
 /// <summary>Asks the dispatcher to run now, so an upload does not wait for the next interval.</summary>
-internal sealed class IngestionQueue(ISchedulerFactory schedulers, ILogger<IngestionQueue> logger)
+internal sealed partial class IngestionQueue(ISchedulerFactory schedulers, ILogger<IngestionQueue> logger)
 {
     public async Task NudgeAsync(CancellationToken ct)
     {
@@ -72,7 +72,10 @@ internal sealed class IngestionQueue(ISchedulerFactory schedulers, ILogger<Inges
         catch (SchedulerException e)
         {
             // The documents are already queued in the database; the recurring dispatch picks them up.
-            logger.LogDebug(e, "Could not nudge the dispatcher");
+            LogNudgeFailed(e);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not nudge the dispatcher; queued documents wait for its next run")]
+    private partial void LogNudgeFailed(Exception exception);
 }
