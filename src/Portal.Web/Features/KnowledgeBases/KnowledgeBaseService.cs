@@ -66,7 +66,7 @@ internal sealed class KnowledgeBaseService(PortalDbContext db, TenantContext ten
         {
             await db.Database.ExecuteSqlAsync($"""
                 UPDATE documents SET building_version = greatest(building_version, coalesce(active_version, 0)) + 1,
-                    status = 'Queued', attempts = 0, error = NULL, error_reason = NULL, finished_at = NULL,
+                    status = 'Queued', attempts = 0, error = NULL, error_reason = NULL, started_at = NULL, finished_at = NULL,
                     next_attempt_at = now(), dispatched_at = NULL
                 WHERE knowledge_base_id = {id}
                 """, ct);
