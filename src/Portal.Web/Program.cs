@@ -5,8 +5,10 @@ using Portal.Search;
 using Portal.Web;
 using Portal.Web.Features.Account;
 using Portal.Web.Features.ApiKeys;
+using Portal.Web.Features.Documents;
 using Portal.Web.Features.Health;
 using Portal.Web.Features.Me;
+using Portal.Web.Features.KnowledgeBases;
 using Portal.Web.Features.Members;
 using Portal.Web.Features.Review;
 using Portal.Web.Features.Search;
@@ -19,6 +21,7 @@ builder.Services.AddPortalReview();
 builder.Services.AddPortalMlEmbedders(builder.Configuration);
 builder.AddPortalWeb();
 builder.AddPortalWidget();
+builder.AddPortalDocuments();
 
 var app = builder.Build();
 if (SearchCommands.IsCommand(args))
@@ -39,6 +42,8 @@ app.MapFeedbackEndpoints();
 app.MapReviewEndpoints();
 app.MapWidgetEndpoints();
 app.MapWidgetPreviewEndpoints();
+app.MapKnowledgeBaseEndpoints();
+app.MapDocumentEndpoints();
 app.MapPortalUi();
 
 await app.RunAsync();

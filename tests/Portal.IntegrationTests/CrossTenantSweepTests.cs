@@ -70,6 +70,16 @@ public sealed class CrossTenantSweepTests(SharedApp app)
         ["POST /api/v1/auth/resetPassword"] = t => [Post("/api/v1/auth/resetPassword", new { email = t.B.Email, resetCode = "x", newPassword = "whatever whatever" })],
         ["POST /api/v1/auth/manage/2fa"] = _ => [Post("/api/v1/auth/manage/2fa", new { enable = false })],
         ["GET /api/v1/auth/manage/info"] = _ => [Get("/api/v1/auth/manage/info")],
+        ["GET /api/v1/knowledge-bases"] = _ => [Get("/api/v1/knowledge-bases")],
+        ["POST /api/v1/knowledge-bases"] = t => [Post("/api/v1/knowledge-bases", new { name = "sweep " + Guid.NewGuid().ToString("N")[..6], tenantId = t.B.TenantId })],
+        ["PATCH /api/v1/knowledge-bases/{kbId:guid}"] = t => [Patch($"/api/v1/knowledge-bases/{t.BKnowledgeBaseId}", new { name = "renamed", chunking = new { chunkSize = 64 } })],
+        ["DELETE /api/v1/knowledge-bases/{kbId:guid}"] = t => [Delete($"/api/v1/knowledge-bases/{t.BKnowledgeBaseId}")],
+        ["GET /api/v1/knowledge-bases/{kbId:guid}/documents"] = t => [Get($"/api/v1/knowledge-bases/{t.BKnowledgeBaseId}/documents")],
+        ["POST /api/v1/knowledge-bases/{kbId:guid}/documents"] = t => [Upload($"/api/v1/knowledge-bases/{t.BKnowledgeBaseId}/documents")],
+        ["GET /api/v1/documents/{id:guid}"] = t => [Get($"/api/v1/documents/{t.BDocumentId}")],
+        ["GET /api/v1/documents/{id:guid}/chunks"] = t => [Get($"/api/v1/documents/{t.BDocumentId}/chunks")],
+        ["GET /api/v1/documents/{id:guid}/content"] = t => [Get($"/api/v1/documents/{t.BDocumentId}/content")],
+        ["DELETE /api/v1/documents/{id:guid}"] = t => [Delete($"/api/v1/documents/{t.BDocumentId}")],
         ["POST /api/v1/auth/manage/info"] = t => [Post("/api/v1/auth/manage/info", new { newEmail = t.B.Email })],
     };
 
@@ -218,6 +228,8 @@ public sealed class CrossTenantSweepTests(SharedApp app)
           (SELECT string_agg(id || ':' || coalesce(revoked_at::text, '-'), ',' ORDER BY id) FROM api_keys WHERE tenant_id = '{t.B.TenantId}'),
           (SELECT string_agg(id || ':' || coalesce(accepted_at::text, '-') || coalesce(revoked_at::text, '-'), ',' ORDER BY id) FROM invitations WHERE tenant_id = '{t.B.TenantId}'),
           (SELECT name || status FROM tenants WHERE id = '{t.B.TenantId}'),
+          (SELECT string_agg(id || name || chunking::text, ',' ORDER BY id) FROM knowledge_bases WHERE tenant_id = '{t.B.TenantId}'),
+          (SELECT string_agg(id::text || building_version, ',' ORDER BY id) FROM documents WHERE tenant_id = '{t.B.TenantId}'),
           (SELECT string_agg(term || array_to_string(expansions, ','), ',' ORDER BY term) FROM search_synonyms WHERE tenant_id = '{t.B.TenantId}'),
           (SELECT string_agg(email || security_stamp, ',' ORDER BY id) FROM users WHERE email ILIKE '%{t.Canary}%'),
           (SELECT string_agg(id || status || array_to_string(reasons, ','), ',' ORDER BY id) FROM review_items WHERE tenant_id = '{t.B.TenantId}'),
@@ -257,6 +269,10 @@ public sealed class CrossTenantSweepTests(SharedApp app)
     private static HttpRequestMessage Post(string url, object? body) => WithBody(HttpMethod.Post, url, body);
     private static HttpRequestMessage Patch(string url, object? body) => WithBody(HttpMethod.Patch, url, body);
     private static HttpRequestMessage Put(string url, object? body) => WithBody(HttpMethod.Put, url, body);
+    private static HttpRequestMessage Upload(string url) => new(HttpMethod.Post, url)
+    {
+        Content = Documents.DocumentApi.Files(("sweep.txt", Encoding.UTF8.GetBytes("sweep upload"))),
+    };
     private static HttpRequestMessage WithBody(HttpMethod method, string url, object? body) => new(method, url)
     {
         Content = body is null ? null : new StringContent(System.Text.Json.JsonSerializer.Serialize(body), Encoding.UTF8, "application/json"),

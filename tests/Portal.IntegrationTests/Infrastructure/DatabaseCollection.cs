@@ -11,5 +11,10 @@ public sealed class DatabaseCollection : ICollectionFixture<SharedApp>
 public sealed class SharedApp() : PortalApp(new PortalDatabase()), IAsyncLifetime
 {
     public Task InitializeAsync() => Database.InitializeAsync();
-    Task IAsyncLifetime.DisposeAsync() => Database.DisposeAsync();
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        // The app (and its job scheduler) stops before its database is dropped, or the scheduler retries a missing database.
+        await DisposeAsync();
+        await Database.DisposeAsync();
+    }
 }

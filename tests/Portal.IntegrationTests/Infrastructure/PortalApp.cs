@@ -13,6 +13,7 @@ public class PortalApp(PortalDatabase database, IDictionary<string, string?>? ov
     : WebApplicationFactory<Program>
 {
     public PortalDatabase Database => database;
+    public string BlobRoot => Path.Combine(_keysPath, "blobs");
     private readonly string _keysPath = Path.Combine(Path.GetTempPath(), "portal-test-keys-" + Guid.NewGuid().ToString("N"));
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -29,6 +30,11 @@ public class PortalApp(PortalDatabase database, IDictionary<string, string?>? ov
             ["RateLimiting:SignInPermitsPerMinutePerIp"] = "1000000",
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+            ["Blobs:Root"] = Path.Combine(_keysPath, "blobs"),
+            ["Ingestion:Jobs:DispatchInterval"] = "00:00:01",
+            ["Ingestion:Jobs:RetryBackoff"] = "00:00:01",
+            ["Ingestion:Jobs:ClusterCheckinInterval"] = "00:00:01",
+            ["Ingestion:Jobs:ClusterCheckinMisfireThreshold"] = "00:00:02",
         };
         foreach (var (k, v) in overrides ?? new Dictionary<string, string?>()) settings[k] = v;
         builder.ConfigureAppConfiguration(c => c.AddInMemoryCollection(settings));

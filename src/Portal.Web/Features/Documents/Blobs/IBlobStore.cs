@@ -1,0 +1,31 @@
+namespace Portal.Web.Features.Documents.Blobs;
+
+/// <summary>
+/// Where uploaded originals live. Keys are tenant-partitioned and content-addressed
+/// (<see cref="BlobKeys.For"/>), so two documents with the same bytes in one tenant share a blob.
+/// The file-system store is the default; an S3-compatible store can implement this interface
+/// (Put = PutObject after the upload finished, Open = GetObject, Delete, Exists = HeadObject).
+/// </summary>
+internal interface IBlobStore
+{
+    /// <summary>Stores the content under the key, atomically: readers see all of it or none. Storing an existing key is a no-op.</summary>
+    Task PutAsync(string key, Stream content, CancellationToken ct);
+
+    /// <summary>The content, or null when the key is unknown.</summary>
+    Task<Stream?> OpenAsync(string key, CancellationToken ct);
+
+    Task DeleteAsync(string key, CancellationToken ct);
+
+    Task<bool> ExistsAsync(string key, CancellationToken ct);
+}
+
+internal static class BlobKeys
+{
+    /// <summary><c>{tenantId}/{sha256[0..2]}/{sha256}</c>.</summary>
+    public static string For(Guid tenantId, string sha256Hex)
+    {
+        if (sha256Hex.Length != 64 || !sha256Hex.All(char.IsAsciiHexDigitLower))
+            throw new ArgumentException("Expected a lowercase SHA-256 hex digest.", nameof(sha256Hex));
+        return $"{tenantId:D}/{sha256Hex[..2]}/{sha256Hex}";
+    }
+}

@@ -1,0 +1,42 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Portal.Web.Features.Documents.Ingestion;
+
+/// <summary>How queued documents are dispatched, retried and recovered. Bound from <c>Ingestion:Jobs</c>.</summary>
+internal sealed class IngestionJobOptions
+{
+    /// <summary>How often the dispatcher looks for queued documents (an upload also nudges it at once).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.200", "00:10:00")]
+    public TimeSpan DispatchInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>A queued document dispatched this long ago without starting is handed to the scheduler again.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan RedispatchAfter { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Documents claimed per dispatcher run.</summary>
+    [Range(1, 500)]
+    public int DispatchBatchSize { get; set; } = 50;
+
+    /// <summary>Attempts (first try included) before a transient failure becomes Failed.</summary>
+    [Range(1, 50)]
+    public int MaxAttempts { get; set; } = 5;
+
+    /// <summary>Delay before the second attempt; doubles for each further one.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan RetryBackoff { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Documents ingested at once on this node.</summary>
+    [Range(1, 256)]
+    public int MaxConcurrency { get; set; } = Math.Max(2, Environment.ProcessorCount);
+
+    /// <summary>How often this node tells the cluster it is alive; a node silent for longer is recovered by another.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.500", "00:10:00")]
+    public TimeSpan ClusterCheckinInterval { get; set; } = TimeSpan.FromSeconds(7.5);
+
+    /// <summary>Grace past a missed check-in before a node's in-flight jobs are recovered elsewhere.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.500", "00:10:00")]
+    public TimeSpan ClusterCheckinMisfireThreshold { get; set; } = TimeSpan.FromSeconds(7.5);
+
+    /// <summary>Run the scheduler on this node. Off for nodes that should only serve HTTP.</summary>
+    public bool Enabled { get; set; } = true;
+}

@@ -1,0 +1,150 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Portal.Data;
+using Portal.Documents;
+using Portal.Tenancy;
+
+namespace Portal.Web.Features.Documents.Ingestion;
+
+/// <summary>
+/// Runs the steps for one document version, outside any HTTP request: it sets the tenant itself and
+/// every database touch is a tenant transaction. Each status change is guarded by the version, so a
+/// run that was overtaken by a re-index, a delete or a second copy of itself writes nothing.
+/// </summary>
+internal sealed partial class IngestionOrchestrator(
+    PortalDbContext db, TenantContext tenant, IEnumerable<IIngestionStep> steps,
+    IOptions<IngestionJobOptions> options, ILogger<IngestionOrchestrator> logger)
+{
+    /// <param name="takeOver">True when Quartz recovers a run whose node died: the document is mid-step, not Queued.</param>
+    public async Task RunAsync(IngestionWork work, bool takeOver, CancellationToken ct)
+    {
+        tenant.Set(work.TenantId, TenantRole.Editor, "system:ingestion");
+        using var context = await BeginAsync(work, takeOver, ct);
+        if (context is null) return;
+        try
+        {
+            foreach (var step in steps)
+            {
+                if (!await MoveToAsync(work, step.Status, ct)) return;
+                var started = context.Total.ElapsedMilliseconds;
+                var result = await RunStepAsync(step, context, ct);
+                context.Timings.TryAdd(step.Name, context.Total.ElapsedMilliseconds - started);
+                if (result.Outcome == StepOutcome.Success) continue;
+                if (result.Reason == StepResult.SupersededReason) return;
+                if (result.Outcome == StepOutcome.Transient) await RetryOrFailAsync(work, result, ct);
+                else await FailAsync(work, result, ct);
+                return;
+            }
+            LogIndexed(work.DocumentId, work.TenantId, context.Drafts?.Count ?? 0, context.Total.ElapsedMilliseconds);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Shutdown: hand the document back so this node or another picks it up again.
+            await ReleaseAsync(work);
+            LogReleased(work.DocumentId);
+        }
+    }
+
+    private async Task<StepResult> RunStepAsync(IIngestionStep step, IngestionContext context, CancellationToken ct)
+    {
+        try
+        {
+            return await step.ExecuteAsync(context, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            // Database hiccups and bugs alike: retried a bounded number of times, then Failed.
+            LogStepError(e, step.Name, context.DocumentId);
+            return StepResult.Transient("Error", $"The {step.Name} step failed unexpectedly ({e.GetType().Name}).");
+        }
+    }
+
+    private async Task<IngestionContext?> BeginAsync(IngestionWork work, bool takeOver, CancellationToken ct)
+    {
+        await using var tx = await db.BeginTenantTransactionAsync(work.TenantId, ct);
+        var startable = takeOver
+            ? new[] { DocumentStatus.Queued, DocumentStatus.Parsing, DocumentStatus.Chunking, DocumentStatus.Indexing }
+            : [DocumentStatus.Queued];
+        // Only one run moves a document out of Queued; a duplicate dispatch finds it already taken and stops.
+        var taken = await db.Documents
+            .Where(d => d.Id == work.DocumentId && d.BuildingVersion == work.Version && startable.Contains(d.Status))
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(d => d.Status, DocumentStatus.Parsing)
+                .SetProperty(d => d.StartedAt, d => d.StartedAt ?? DateTimeOffset.UtcNow)
+                .SetProperty(d => d.FinishedAt, (DateTimeOffset?)null), ct);
+        if (taken == 0) return null;
+        var d = await db.Documents.AsNoTracking().SingleAsync(x => x.Id == work.DocumentId, ct);
+        await tx.CommitAsync(ct);
+        var format = Enum.TryParse<DocumentFormat>(d.Format, ignoreCase: true, out var f) ? f : DocumentFormat.Unsupported;
+        return new IngestionContext(work, d.KnowledgeBaseId, d.Name, format, d.BlobKey);
+    }
+
+    private Task<bool> MoveToAsync(IngestionWork work, DocumentStatus status, CancellationToken ct) =>
+        UpdateAsync(work, ct, q => q.ExecuteUpdateAsync(s => s.SetProperty(d => d.Status, status), ct));
+
+    private async Task RetryOrFailAsync(IngestionWork work, StepResult result, CancellationToken ct)
+    {
+        var o = options.Value;
+        var backoffSeconds = o.RetryBackoff.TotalSeconds;
+        var message = result.Message ?? "";
+        await using var tx = await db.BeginTenantTransactionAsync(work.TenantId, ct);
+        var attempts = await db.Database.SqlQuery<int>($"""
+            UPDATE documents SET attempts = attempts + 1,
+                status = CASE WHEN attempts + 1 >= {o.MaxAttempts} THEN 'Failed' ELSE 'Queued' END,
+                error = CASE WHEN attempts + 1 >= {o.MaxAttempts} THEN {message} || ' (gave up after ' || (attempts + 1) || ' attempts)' ELSE {message} END,
+                error_reason = {result.Reason},
+                finished_at = CASE WHEN attempts + 1 >= {o.MaxAttempts} THEN now() END,
+                next_attempt_at = now() + make_interval(secs => {backoffSeconds} * power(2, attempts)),
+                dispatched_at = NULL
+            WHERE id = {work.DocumentId} AND building_version = {work.Version} AND status IN ('Parsing', 'Chunking', 'Indexing')
+            RETURNING attempts AS "Value"
+            """).ToListAsync(ct);
+        await tx.CommitAsync(ct);
+        if (attempts.Count == 1) LogRetrying(work.DocumentId, result.Reason, attempts[0], o.MaxAttempts);
+    }
+
+    private async Task FailAsync(IngestionWork work, StepResult result, CancellationToken ct)
+    {
+        await UpdateAsync(work, ct, q => q.ExecuteUpdateAsync(s => s
+            .SetProperty(d => d.Status, DocumentStatus.Failed)
+            .SetProperty(d => d.Error, result.Message)
+            .SetProperty(d => d.ErrorReason, result.Reason)
+            .SetProperty(d => d.FinishedAt, DateTimeOffset.UtcNow), ct));
+        LogFailed(work.DocumentId, result.Reason, result.Message);
+    }
+
+    private async Task ReleaseAsync(IngestionWork work)
+    {
+        await using var tx = await db.BeginTenantTransactionAsync(work.TenantId, CancellationToken.None);
+        await db.Database.ExecuteSqlAsync($"""
+            UPDATE documents SET status = 'Queued', dispatched_at = NULL
+            WHERE id = {work.DocumentId} AND building_version = {work.Version} AND status IN ('Parsing', 'Chunking', 'Indexing')
+            """);
+        await tx.CommitAsync();
+    }
+
+    /// <summary>Runs an update on this run's document version while it is still in flight; false when it was overtaken.</summary>
+    private async Task<bool> UpdateAsync(IngestionWork work, CancellationToken ct, Func<IQueryable<Document>, Task<int>> update)
+    {
+        await using var tx = await db.BeginTenantTransactionAsync(work.TenantId, ct);
+        var changed = await update(db.Documents.Where(d => d.Id == work.DocumentId && d.BuildingVersion == work.Version
+            && d.Status != DocumentStatus.Indexed && d.Status != DocumentStatus.Failed && d.Status != DocumentStatus.Queued));
+        await tx.CommitAsync(ct);
+        return changed > 0;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Indexed {DocumentId} for {TenantId}: {Chunks} chunks in {ElapsedMs} ms")]
+    private partial void LogIndexed(Guid documentId, Guid tenantId, int chunks, long elapsedMs);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ingestion of {DocumentId} failed: {Reason}: {Message}")]
+    private partial void LogFailed(Guid documentId, string? reason, string? message);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ingestion of {DocumentId} failed transiently ({Reason}); attempt {Attempts} of {MaxAttempts}")]
+    private partial void LogRetrying(Guid documentId, string? reason, int attempts, int maxAttempts);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ingestion of {DocumentId} was handed back to the queue at shutdown")]
+    private partial void LogReleased(Guid documentId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Step {Step} threw for {DocumentId}")]
+    private partial void LogStepError(Exception exception, string step, Guid documentId);
+}
