@@ -1,0 +1,65 @@
+using System.Globalization;
+using Portal.Ml.Generation;
+using Portal.Ml.Models;
+using Portal.Ml.Models.HuggingFace;
+using Portal.Ml.Tokenizers;
+
+namespace Portal.Ml.Cli.Generation;
+
+/// <summary><c>generate</c>: streams a completion of a prompt (as a chat turn when the model has a chat template).</summary>
+internal sealed class GenerateVerb : ICliVerb
+{
+    public string Name => "generate";
+
+    public string Usage => "--base DIR [--adapter DIR] --prompt TEXT [--max-tokens N] [--temperature T] [--top-p P] [--top-k K] [--seed S] [--stop TEXT] [--raw]";
+
+    public async Task<int> RunAsync(CliArguments arguments, TextWriter output, CancellationToken ct)
+    {
+        using var directory = HuggingFaceModelDirectory.Load(arguments.Required("base"));
+        var model = directory.RequireCausalLanguageModel();
+        if (arguments.Optional("adapter") is { } adapter)
+        {
+            var modules = PeftAdapter.Apply(model, adapter);
+            output.WriteLine($"adapter {adapter}: {modules.Count} LoRA modules");
+        }
+
+        var prompt = arguments.Required("prompt");
+        var text = directory.ChatTemplate is { } template && !arguments.Flag("raw")
+            ? template.Render([new ChatMessage("user", prompt)], addGenerationPrompt: true)
+            : prompt;
+        var promptIds = directory.Tokenizer.Encode(text);
+        var options = new GenerationOptions
+        {
+            MaxNewTokens = arguments.Int("max-tokens", 64),
+            Temperature = arguments.Double("temperature", 0.0),
+            TopP = arguments.Double("top-p", 1.0),
+            TopK = arguments.Int("top-k", 0),
+            Seed = arguments.Optional("seed") is null ? null : arguments.Int("seed", 0),
+            StopSequences = arguments.Optional("stop") is { } stop ? [stop] : [],
+            StopTokenIds = directory.EosTokenIds,
+        };
+        output.WriteLine($"prompt: {promptIds.Count} tokens; generating up to {options.MaxNewTokens} (temperature {options.Temperature.ToString(CultureInfo.InvariantCulture)})");
+
+        var result = await Generator.GenerateAsync(model, directory.Tokenizer, promptIds, options, new WriteThrough(output), ct);
+        output.WriteLine();
+        CliArguments.WriteSummary(output, new
+        {
+            tokens = result.TokenIds.Count,
+            prompt_tokens = result.PromptTokens,
+            finish = result.FinishReason.ToString().ToLowerInvariant(),
+            seconds = Math.Round(result.Seconds, 3),
+            tokens_per_second = Math.Round(result.TokensPerSecond, 1),
+        });
+        return 0;
+    }
+
+    /// <summary>Writes each delta as it arrives (Progress&lt;T&gt; would post to the thread pool and reorder them).</summary>
+    private sealed class WriteThrough(TextWriter output) : IProgress<string>
+    {
+        public void Report(string value)
+        {
+            output.Write(value);
+            output.Flush();
+        }
+    }
+}
