@@ -27,7 +27,7 @@ public sealed class AdapterRegistry : IDisposable
     private long cachedBytes;
 
     public AdapterRegistry(string root, AdapterCacheOptions? options = null)
-        : this(key => PeftAdapter.Load(Path.Combine(root, key.TenantId, key.Version)), options)
+        : this(key => PeftAdapterFormat.Load(Path.Combine(root, key.TenantId, key.Version)), options)
     {
     }
 

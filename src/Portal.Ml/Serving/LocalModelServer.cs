@@ -42,7 +42,7 @@ public sealed class LocalModelServer
         options ??= new GenerationOptions();
         using var lease = Adapters.Acquire(tenantId, adapterVersion);
         var text = options.ApplyPromptFormat ? format.Prompt(prompt, "") : prompt;
-        var promptIds = tokenizer.Encode(text, addSpecialTokens: true);
+        var promptIds = tokenizer.Encode(text, addSpecialTokens: !options.ApplyPromptFormat || format.AddSpecialTokens);
         // Decoding is synchronous on a pool thread: dispose scopes are per thread and must not span an await.
         var generated = await Task.Run(() =>
         {

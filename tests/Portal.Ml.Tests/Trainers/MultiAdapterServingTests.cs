@@ -41,7 +41,7 @@ public sealed class MultiAdapterServingTests : IDisposable
             tensors[$"base_model.model.{name}.lora_A.weight"] = torch.randn([2, input]).mul(0.5);
             tensors[$"base_model.model.{name}.lora_B.weight"] = torch.randn([output, 2]).mul(0.5);
         }
-        PeftAdapter.Write(Path.Combine(folder, "adapters", tenant, version), tensors, new AdapterConfig(2, 4, 0, ["all-linear"], "tiny"));
+        PeftAdapterFormat.Write(Path.Combine(folder, "adapters", tenant, version), tensors, new AdapterConfig(2, 4, 0, ["all-linear"], "tiny"));
     }
 
     private async Task<string> Ask(string tenant, string? version = null) =>

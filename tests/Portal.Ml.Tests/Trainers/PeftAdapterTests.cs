@@ -36,11 +36,11 @@ public sealed class PeftAdapterTests : IDisposable
         LoraInjection.Apply(trained, new LoraOptions { Rank = 4, Alpha = 8, TargetModules = LoraOptions.AllLinear });
         RandomiseAdapters(trained, 3);
         var adapterDirectory = Path.Combine(folder, "adapter");
-        PeftAdapter.Save(adapterDirectory, trained, "tiny-chat");
+        PeftAdapterFormat.Save(adapterDirectory, trained, "tiny-chat");
 
         using var fresh = DecoderModelDirectory.Load(baseDirectory);
-        using (var weights = PeftAdapter.Load(adapterDirectory))
-            PeftAdapter.ApplyTo(fresh, weights);
+        using (var weights = PeftAdapterFormat.Load(adapterDirectory))
+            PeftAdapterFormat.ApplyTo(fresh, weights);
 
         Logits(fresh).ShouldBe(Logits(trained));
     }
@@ -52,13 +52,13 @@ public sealed class PeftAdapterTests : IDisposable
         using var model = DecoderModelDirectory.Load(baseDirectory);
         LoraInjection.Apply(model, new LoraOptions { Rank = 4, Alpha = 8, TargetModules = "q_proj|v_proj" });
         var adapterDirectory = Path.Combine(folder, "adapter");
-        PeftAdapter.Save(adapterDirectory, model, "Qwen/Qwen2.5-0.5B");
+        PeftAdapterFormat.Save(adapterDirectory, model, "Qwen/Qwen2.5-0.5B");
 
-        using var reader = new SafeTensorsReader(Path.Combine(adapterDirectory, PeftAdapter.WeightsFile));
+        using var reader = new SafeTensorsReader(Path.Combine(adapterDirectory, PeftAdapterFormat.WeightsFile));
         reader.Names.ShouldContain("base_model.model.blocks.0.attn.q_proj.lora_A.weight");
         reader.Names.ShouldContain("base_model.model.blocks.1.attn.v_proj.lora_B.weight");
         reader.Names.Count.ShouldBe(2 * 2 * 2);
-        var config = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(adapterDirectory, PeftAdapter.ConfigFile)))!;
+        var config = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(adapterDirectory, PeftAdapterFormat.ConfigFile)))!;
         config["peft_type"]!.GetValue<string>().ShouldBe("LORA");
         config["task_type"]!.GetValue<string>().ShouldBe("CAUSAL_LM");
         config["r"]!.GetValue<int>().ShouldBe(4);
@@ -79,15 +79,15 @@ public sealed class PeftAdapterTests : IDisposable
         {
             var a = torch.full([2, 64], 0.01);
             var b = torch.full([64, 2], 0.5);
-            PeftAdapter.Write(adapterDirectory, new Dictionary<string, Tensor>
+            PeftAdapterFormat.Write(adapterDirectory, new Dictionary<string, Tensor>
             {
                 ["base_model.model.blocks.1.attn.o_proj.lora_A.default.weight"] = a,
                 ["base_model.model.blocks.1.attn.o_proj.lora_B.default.weight"] = b,
             }, new AdapterConfig(2, 4, 0, ["o_proj"], "elsewhere"));
         }
 
-        using (var weights = PeftAdapter.Load(adapterDirectory))
-            PeftAdapter.ApplyTo(model, weights);
+        using (var weights = PeftAdapterFormat.Load(adapterDirectory))
+            PeftAdapterFormat.ApplyTo(model, weights);
 
         var injected = model.named_modules().Where(m => m.module is LoRALinear).ToList();
         injected.Select(m => m.name).ShouldBe(["blocks.1.attn.o_proj"]);

@@ -18,9 +18,9 @@ public static class SupervisedBatches
     /// </summary>
     public static TokenizedExample? Tokenize(InstructionExample example, ITokenizer tokenizer, IPromptFormat format, int maxLength)
     {
-        var prompt = tokenizer.Encode(format.Prompt(example.Instruction, example.Input), addSpecialTokens: true);
+        var prompt = tokenizer.Encode(format.Prompt(example.Instruction, example.Input), addSpecialTokens: format.AddSpecialTokens);
         var answer = tokenizer.Encode(example.Output + format.AnswerSuffix).ToList();
-        if (tokenizer.EosTokenId is { } eos)
+        if (format.AppendEos && tokenizer.EosTokenId is { } eos)
             answer.Add(eos);
 
         var ids = prompt.Concat(answer).Take(maxLength + 1).ToArray();

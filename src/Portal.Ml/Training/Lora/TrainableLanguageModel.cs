@@ -12,4 +12,8 @@ public sealed record TrainableLanguageModel(Module Model, Func<Tensor, Tensor> L
 {
     public static TrainableLanguageModel From(DecoderLanguageModel model, string name = "") =>
         new(model, model.forward, model.Config.VocabularySize, model.Config.MaxSequenceLength, name);
+
+    /// <summary>A Hugging Face Qwen2/Llama model: module names are HF's, so adapters get PEFT's names.</summary>
+    public static TrainableLanguageModel From(ICausalLanguageModel model, string name = "") =>
+        new(model.Root, ids => model.Forward(ids), model.Config.VocabularySize, model.Config.MaxPositionEmbeddings, name);
 }

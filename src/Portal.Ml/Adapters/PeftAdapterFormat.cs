@@ -13,7 +13,7 @@ namespace Portal.Ml.Adapters;
 /// <c>….lora_B.weight</c> [out, r], and <c>adapter_config.json</c>. Module names are the model's own
 /// (Hugging Face names for HF models: <c>model.layers.0.self_attn.q_proj</c>).
 /// </summary>
-public static partial class PeftAdapter
+public static partial class PeftAdapterFormat
 {
     public const string WeightsFile = "adapter_model.safetensors";
     public const string ConfigFile = "adapter_config.json";
