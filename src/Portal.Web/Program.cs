@@ -1,4 +1,5 @@
 using Portal;
+using Portal.Ml.Search;
 using Portal.Search;
 using Portal.Web;
 using Portal.Web.Features.Account;
@@ -11,6 +12,7 @@ using Portal.Web.Features.Search;
 var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddPortalCore();
 builder.Services.AddPortalSearch();
+builder.Services.AddPortalMlEmbedders(builder.Configuration);
 builder.AddPortalWeb();
 
 var app = builder.Build();

@@ -176,7 +176,7 @@ public sealed class WordPieceTokenizer : ITokenizer
                 {
                     buffer[0] = '#';
                     buffer[1] = '#';
-                    word.AsSpan(position, end - position).CopyTo(buffer[2..]);
+                    word.AsSpan(position, end - position).CopyTo(buffer.AsSpan(2));
                     piece = buffer.AsSpan(0, end - position + 2);
                 }
                 if (lookup.TryGetValue(piece, out found))

@@ -52,6 +52,6 @@ public sealed class LoraResumeTests : IDisposable
         var example = SupervisedBatches.Tokenize(new InstructionExample("Zorn?", "", "red"), TinyChat.Tokenizer, TinyChat.CompactFormat.Instance, 64)!;
         var promptLength = TinyChat.Tokenizer.Encode("Q:Zorn?\nA:", addSpecialTokens: true).Count;
         example.Labels.Take(promptLength - 1).ShouldAllBe(l => l == TokenizedExample.IgnoreIndex);
-        example.Labels.Skip(promptLength - 1).ShouldBe([(int)'r', (int)'e', (int)'d', Tokenizers.ByteTokenizer.Eos]);
+        example.Labels.Skip(promptLength - 1).ShouldBe([(int)'r', (int)'e', (int)'d', Portal.Ml.Tokenizers.ByteTokenizer.Eos]);
     }
 }
