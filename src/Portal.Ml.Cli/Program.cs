@@ -5,6 +5,8 @@ ICliVerb[] verbs =
 [
     new Portal.Ml.Cli.Models.MakeTinyVerb(),
     new Portal.Ml.Cli.Generation.GenerateVerb(),
+    new Portal.Ml.Cli.Training.TrainLoraVerb(),
+    new Portal.Ml.Cli.Training.TrainEmbedVerb(),
 ];
 
 using var cancellation = new CancellationTokenSource();

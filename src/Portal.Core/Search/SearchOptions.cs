@@ -23,4 +23,7 @@ public sealed class SearchOptions
     [Range(8, 1000)] public int HnswEfConstruction { get; set; } = 64;
 
     [Range(1, 10_000)] public int BackfillBatchSize { get; set; } = 256;
+
+    /// <summary>Folder of tenants' fine-tuned projections (<c>./portal train embed --base hashed</c>), registered as extra embedders at start-up; null for none.</summary>
+    public string? ProjectionsDirectory { get; set; }
 }

@@ -15,7 +15,12 @@ public static class SearchRegistration
             .Validate(o => o.DefaultTopK <= o.MaxTopK, "Search:DefaultTopK must not exceed Search:MaxTopK.")
             .ValidateOnStart();
         services.AddSingleton(sp => new HashedNgramEmbedder(sp.GetRequiredService<IOptions<SearchOptions>>().Value.HashedEmbedderDimensions));
-        services.AddSingleton(sp => new EmbedderRegistry(sp.GetServices<IEmbedder>(), sp.GetRequiredService<HashedNgramEmbedder>()));
+        services.AddSingleton(sp =>
+        {
+            var hashed = sp.GetRequiredService<HashedNgramEmbedder>();
+            var projections = ProjectedEmbedder.LoadAll(sp.GetRequiredService<IOptions<SearchOptions>>().Value.ProjectionsDirectory, hashed);
+            return new EmbedderRegistry(sp.GetServices<IEmbedder>().Concat(projections), hashed);
+        });
         services.AddSingleton<IChunkIndexer, KeywordIndexer>();
         services.AddSingleton<IChunkIndexer, VectorIndexer>();
         services.AddScoped<HybridSearch>();

@@ -38,12 +38,15 @@ public sealed class LoRALinear : Module<Tensor, Tensor>
         var result = base_layer.forward(input);
         if (merged)
             return result;
-        using var dropped = dropout.forward(input);
+        // A bf16 base with f32 adapters (mixed-precision fine-tuning) runs the low-rank branch in f32.
+        using var cast = input.dtype == lora_A.dtype ? input.alias() : input.to(lora_A.dtype);
+        using var dropped = dropout.forward(cast);
         using var down = torch.nn.functional.linear(dropped, lora_A);
         using var up = torch.nn.functional.linear(down, lora_B);
         using var scaled = up.mul(scaling);
+        using var delta = scaled.dtype == result.dtype ? scaled.alias() : scaled.to(result.dtype);
         using (result)
-            return result.add(scaled);
+            return result.add(delta);
     }
 
     /// <summary>Folds B·A·scaling into the base weight so inference costs one matmul.</summary>
@@ -68,7 +71,7 @@ public sealed class LoRALinear : Module<Tensor, Tensor>
     {
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        var delta = lora_B.matmul(lora_A).mul(sign * scaling);
+        var delta = lora_B.matmul(lora_A).mul(sign * scaling).to(base_layer.weight.dtype);
         base_layer.weight.copy_(base_layer.weight.add(delta));
     }
 }

@@ -1,0 +1,31 @@
+using Portal.Ml.Training.Lora;
+
+namespace Portal.Ml.Serving;
+
+/// <summary>
+/// Greedy decoding by re-running the whole sequence each step (no KV cache): enough for the engine's
+/// small decoder and for tests. Families with a cached generator use theirs.
+/// </summary>
+public static class GreedyDecoder
+{
+    public static List<int> Generate(TrainableLanguageModel model, IReadOnlyList<int> prompt, int maxNewTokens, int? stopId, CancellationToken ct = default)
+    {
+        using var noGrad = torch.no_grad();
+        var ids = prompt.ToList();
+        var generated = new List<int>();
+        var device = model.Model.parameters().First().device;
+        for (var i = 0; i < maxNewTokens && ids.Count < model.MaxSequenceLength; i++)
+        {
+            ct.ThrowIfCancellationRequested();
+            using var scope = torch.NewDisposeScope();
+            var input = torch.tensor(ids.Select(id => (long)id).ToArray(), [1, ids.Count]).to(device);
+            var logits = model.Logits(input);
+            var next = (int)logits.narrow(1, ids.Count - 1, 1).argmax(-1).ToDouble();
+            if (next == stopId)
+                break;
+            ids.Add(next);
+            generated.Add(next);
+        }
+        return generated;
+    }
+}
