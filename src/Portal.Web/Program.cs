@@ -1,7 +1,10 @@
 using Portal;
+using Portal.Chat;
 using Portal.Search;
 using Portal.Web;
 using Portal.Web.Features.Account;
+using Portal.Web.Features.Chat;
+using Portal.Web.Features.Curation;
 using Portal.Web.Features.ApiKeys;
 using Portal.Web.Features.Health;
 using Portal.Web.Features.Me;
@@ -11,6 +14,8 @@ using Portal.Web.Features.Search;
 var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddPortalCore();
 builder.Services.AddPortalSearch();
+builder.Services.AddPortalChat();
+builder.Services.AddPortalCuration();
 builder.AddPortalWeb();
 
 var app = builder.Build();
@@ -28,6 +33,8 @@ app.MapMeEndpoints();
 app.MapApiKeyEndpoints();
 app.MapMemberEndpoints();
 app.MapSearchEndpoints();
+app.MapChatEndpoints();
+app.MapQaPairEndpoints();
 app.MapPortalUi();
 
 await app.RunAsync();
