@@ -6,7 +6,7 @@ namespace Portal.Chat;
 
 /// <summary>
 /// Turns a follow-up into a stand-alone search query without a model (the extractive path's rewrite):
-/// a question counts as a follow-up when it has a pronoun or demonstrative ("it", "they", "that",
+/// a question counts as a follow-up when it has a pronoun or demonstrative ("it", "they", "this",
 /// "它", "这", …), or at most <see cref="ShortQuestionTerms"/> content terms. A follow-up gets the
 /// previous stand-alone query prepended, plus up to <see cref="AnswerTerms"/> of the previous
 /// answer's most frequent content words that the question lacks. Anything else is used as asked.
@@ -19,8 +19,8 @@ internal static partial class QueryRewriter
 
     private static readonly HashSet<string> Pronouns = new(StringComparer.Ordinal)
     {
-        "it", "its", "they", "them", "their", "theirs", "this", "that", "these", "those", "he", "him", "his", "she", "her",
-        "there", "one", "ones", "same", "such", "former", "latter",
+        // Possessives and "that"/"there" are left out: they are as common in stand-alone questions.
+        "it", "its", "they", "them", "this", "these", "those", "he", "him", "she", "same", "such", "former", "latter",
         "它", "它们", "他", "他们", "她", "她们", "这", "这个", "这些", "那", "那个", "那些", "其", "该", "此",
     };
 
