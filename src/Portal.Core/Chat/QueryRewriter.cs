@@ -8,8 +8,10 @@ namespace Portal.Chat;
 /// Turns a follow-up into a stand-alone search query without a model (the extractive path's rewrite):
 /// a question counts as a follow-up when it has a pronoun or demonstrative ("it", "they", "this",
 /// "它", "这", …), or at most <see cref="ShortQuestionTerms"/> content terms. A follow-up gets the
-/// previous stand-alone query prepended, plus up to <see cref="AnswerTerms"/> of the previous
-/// answer's most frequent content words that the question lacks. Anything else is used as asked.
+/// previous stand-alone query prepended; when that query itself has fewer than two content terms,
+/// up to <see cref="AnswerTerms"/> content words of the previous answer are added too (more would
+/// pull retrieval back to the chunk already cited). Anything else is used as asked. The extractive
+/// answerer then weighs the added terms half (<see cref="QueryTerms.Focused"/>).
 /// With an OpenAI-compatible generator, the model rewrites instead (see <see cref="Generators.OpenAiCompatibleGenerator.RewriteAsync"/>).
 /// </summary>
 internal static partial class QueryRewriter
@@ -35,7 +37,7 @@ internal static partial class QueryRewriter
         if (string.IsNullOrWhiteSpace(previousQuery) || !IsFollowUp(question)) return question;
         var present = QueryTerms.Of(question);
         present.UnionWith(QueryTerms.Of(previousQuery));
-        var answerWords = previousAnswer is null ? [] : QueryTerms.Weighted(Markers().Replace(previousAnswer, " "))
+        var answerWords = previousAnswer is null || QueryTerms.Weighted(previousQuery).Count(t => t.Value >= 1) >= 2 ? [] : QueryTerms.Weighted(Markers().Replace(previousAnswer, " "))
             .Where(t => t.Value >= 1 && !present.Contains(t.Key))
             .Select(t => t.Key)
             .GroupBy(t => t).Select(g => g.Key).Take(AnswerTerms).ToList();

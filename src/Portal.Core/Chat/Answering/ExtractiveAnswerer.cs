@@ -23,9 +23,10 @@ internal static class ExtractiveAnswerer
 
     public sealed record Result(IReadOnlyList<Pick> Picks, double Confidence);
 
-    public static Result Answer(string question, IReadOnlyList<string> sources)
+    public static Result Answer(string question, IReadOnlyList<string> sources) => Answer(QueryTerms.Weighted(question), sources);
+
+    public static Result Answer(Dictionary<string, double> query, IReadOnlyList<string> sources)
     {
-        var query = QueryTerms.Weighted(question);
         if (query.Count == 0 || sources.Count == 0) return new([], 0);
 
         var candidates = new List<(int Source, int Position, Range Range, HashSet<string> Terms, double Score, double Coverage)>();

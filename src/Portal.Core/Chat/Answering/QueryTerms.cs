@@ -33,6 +33,20 @@ internal static class QueryTerms
         return weights;
     }
 
+    /// <summary>
+    /// Terms of a rewritten follow-up: those the person typed keep their weight, those the rewrite
+    /// added from earlier turns weigh half, so the answer is about the new question in the old context.
+    /// </summary>
+    public static Dictionary<string, double> Focused(string searchQuery, string question)
+    {
+        var weights = Weighted(searchQuery);
+        if (searchQuery == question) return weights;
+        var typed = Of(question);
+        foreach (var term in weights.Keys.ToList())
+            if (!typed.Contains(term)) weights[term] /= 2;
+        return weights;
+    }
+
     /// <summary>Share of the query's term weight that <paramref name="terms"/> contains, in [0, 1].</summary>
     public static double Coverage(Dictionary<string, double> query, IReadOnlySet<string> terms)
     {

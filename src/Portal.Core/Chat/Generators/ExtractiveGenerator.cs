@@ -15,7 +15,7 @@ internal sealed class ExtractiveGenerator : IAnswerGenerator
     public async IAsyncEnumerable<GenerationEvent> GenerateAsync(GenerationRequest request, [EnumeratorCancellation] CancellationToken ct)
     {
         await Task.CompletedTask;
-        var result = ExtractiveAnswerer.Answer(request.SearchQuery, request.Sources.Select(s => s.Text).ToList());
+        var result = ExtractiveAnswerer.Answer(QueryTerms.Focused(request.SearchQuery, request.Question), request.Sources.Select(s => s.Text).ToList());
         if (result.Picks.Count == 0 || result.Confidence < request.Settings.ConfidenceThreshold)
         {
             yield return new GenerationDelta(request.Settings.IdkMessage);
