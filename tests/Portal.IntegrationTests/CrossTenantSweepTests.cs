@@ -14,7 +14,8 @@ namespace Portal.IntegrationTests;
 [Collection(DatabaseCollection.Name)]
 public sealed class CrossTenantSweepTests(SharedApp app)
 {
-    private sealed record Target(Account A, Account B, string Canary, Guid BKeyId, Guid BInvitationId, Guid BMemberId, Guid BKnowledgeBaseId, Guid BDocumentId);
+    private sealed record Target(Account A, Account B, string Canary, Guid BKeyId, Guid BInvitationId, Guid BMemberId, Guid BKnowledgeBaseId, Guid BDocumentId,
+        Guid BConversationId, Guid BQaPairId);
 
     // METHOD pattern → requests to send as A. Route values are B's ids.
     private static readonly Dictionary<string, Func<Target, IEnumerable<HttpRequestMessage>>> Cases = new()
@@ -43,6 +44,23 @@ public sealed class CrossTenantSweepTests(SharedApp app)
             Post("/api/v1/search", new { query = t.Canary, mode = "vector", filters = new { documentIds = new[] { t.BDocumentId } } }),
             Post("/api/v1/search", new { query = t.Canary, mode = "keyword" })],
         ["GET /api/v1/synonyms"] = _ => [Get("/api/v1/synonyms")],
+        ["POST /api/v1/chat"] = t => [
+            Post("/api/v1/chat", new { message = t.Canary + " launch plan", knowledgeBaseIds = new[] { t.BKnowledgeBaseId } }),
+            Post("/api/v1/chat", new { message = "what is the launch plan?", conversationId = t.BConversationId, stream = true }),
+            Post("/api/v1/chat", new { message = t.Canary + " launch plan", stream = true }),
+            Post("/api/v1/chat", new { message = "launch plan for the quarter" })],
+        ["GET /api/v1/chat/settings"] = _ => [Get("/api/v1/chat/settings")],
+        ["PUT /api/v1/chat/settings"] = t => [Put("/api/v1/chat/settings", new { idkMessage = "sweep", tenantId = t.B.TenantId })],
+        ["GET /api/v1/knowledge-bases/{kbId:guid}/generator"] = t => [Get($"/api/v1/knowledge-bases/{t.BKnowledgeBaseId}/generator")],
+        ["PUT /api/v1/knowledge-bases/{kbId:guid}/generator"] = t => [Put($"/api/v1/knowledge-bases/{t.BKnowledgeBaseId}/generator", new { kind = "extractive" })],
+        ["GET /api/v1/knowledge-bases/{kbId:guid}/qa-pairs"] = t => [Get($"/api/v1/knowledge-bases/{t.BKnowledgeBaseId}/qa-pairs")],
+        ["POST /api/v1/knowledge-bases/{kbId:guid}/qa-pairs"] = t => [Post($"/api/v1/knowledge-bases/{t.BKnowledgeBaseId}/qa-pairs", new { question = "q", answer = "a" })],
+        ["GET /api/v1/knowledge-bases/{kbId:guid}/qa-pairs/{qaPairId:guid}"] = t => [Get($"/api/v1/knowledge-bases/{t.BKnowledgeBaseId}/qa-pairs/{t.BQaPairId}")],
+        ["PUT /api/v1/knowledge-bases/{kbId:guid}/qa-pairs/{qaPairId:guid}"] = t => [Put($"/api/v1/knowledge-bases/{t.BKnowledgeBaseId}/qa-pairs/{t.BQaPairId}", new { answer = "changed" })],
+        ["DELETE /api/v1/knowledge-bases/{kbId:guid}/qa-pairs/{qaPairId:guid}"] = t => [Delete($"/api/v1/knowledge-bases/{t.BKnowledgeBaseId}/qa-pairs/{t.BQaPairId}")],
+        ["POST /api/v1/knowledge-bases/{kbId:guid}/qa-pairs/import"] = t => [
+            new(HttpMethod.Post, $"/api/v1/knowledge-bases/{t.BKnowledgeBaseId}/qa-pairs/import") { Content = new StringContent("{\"question\": \"q\", \"answer\": \"a\"}\n", Encoding.UTF8, "application/x-ndjson") }],
+        ["GET /api/v1/knowledge-bases/{kbId:guid}/qa-pairs/export"] = t => [Get($"/api/v1/knowledge-bases/{t.BKnowledgeBaseId}/qa-pairs/export")],
         ["PUT /api/v1/synonyms"] = t => [Put("/api/v1/synonyms", new { synonyms = new Dictionary<string, string[]> { ["x"] = ["y"] }, tenantId = t.B.TenantId })],
         ["POST /api/v1/auth/register"] = t => [Post("/api/v1/auth/register", new { email = $"sweep-{Guid.NewGuid():N}@example.test", password = "sweep password 1", tenantName = "sweep" })],
         ["POST /api/v1/auth/login"] = t => [Post("/api/v1/auth/login", new { email = t.B.Email, password = "wrong password" })],
@@ -185,7 +203,14 @@ public sealed class CrossTenantSweepTests(SharedApp app)
         var (bDoc, _) = await Search.SearchCorpus.AddDocumentAsync(app, b.TenantId, bKb, $"{canary} plan.txt", [new($"{canary} launch plan for the quarter")]);
         await app.Database.AdminScalarAsync<int>(
             $"INSERT INTO search_synonyms (tenant_id, term, expansions) VALUES ('{b.TenantId}', '{canary.ToLowerInvariant()}', ARRAY['{canary}']) RETURNING 1");
-        return new Target(a, b, canary, keyId, invitationId, bMember.UserId, bKb, bDoc);
+        // B's chat data: a curated pair, a generator config and a conversation, all carrying the canary.
+        var qa = await b.Client.PostAsJsonAsync($"/api/v1/knowledge-bases/{bKb}/qa-pairs", new { question = $"What is {canary}?", answer = $"{canary} is the launch plan." });
+        var qaPairId = (await qa.Content.ReadFromJsonAsync<IdBody>())!.Id;
+        (await b.Client.PutAsJsonAsync($"/api/v1/knowledge-bases/{bKb}/generator", new { kind = "extractive", model = canary })).EnsureSuccessStatusCode();
+        (await b.Client.PutAsJsonAsync("/api/v1/chat/settings", new { idkMessage = $"{canary} does not know" })).EnsureSuccessStatusCode();
+        var chat = await b.Client.PostAsJsonAsync("/api/v1/chat", new { message = "launch plan for the quarter", knowledgeBaseIds = new[] { bKb } });
+        var conversationId = (await chat.Content.ReadFromJsonAsync<ConversationBody>())!.ConversationId;
+        return new Target(a, b, canary, keyId, invitationId, bMember.UserId, bKb, bDoc, conversationId, qaPairId);
     }
 
     private Task<string> FingerprintOfBAsync(Target t) => app.Database.AdminScalarAsync<string>($"""
@@ -195,7 +220,13 @@ public sealed class CrossTenantSweepTests(SharedApp app)
           (SELECT string_agg(id || ':' || coalesce(accepted_at::text, '-') || coalesce(revoked_at::text, '-'), ',' ORDER BY id) FROM invitations WHERE tenant_id = '{t.B.TenantId}'),
           (SELECT name || status FROM tenants WHERE id = '{t.B.TenantId}'),
           (SELECT string_agg(term || array_to_string(expansions, ','), ',' ORDER BY term) FROM search_synonyms WHERE tenant_id = '{t.B.TenantId}'),
-          (SELECT string_agg(email || security_stamp, ',' ORDER BY id) FROM users WHERE email ILIKE '%{t.Canary}%'))
+          (SELECT string_agg(email || security_stamp, ',' ORDER BY id) FROM users WHERE email ILIKE '%{t.Canary}%'),
+          (SELECT string_agg(id || question || answer || updated_at, ',' ORDER BY id) FROM qa_pairs WHERE tenant_id = '{t.B.TenantId}'),
+          (SELECT string_agg(kind || coalesce(model, '') || updated_at, ',' ORDER BY id) FROM generator_configs WHERE tenant_id = '{t.B.TenantId}'),
+          (SELECT chat::text FROM tenant_settings WHERE tenant_id = '{t.B.TenantId}'),
+          (SELECT count(*) || ':' || max(last_message_at) FROM conversations WHERE tenant_id = '{t.B.TenantId}'),
+          (SELECT count(*) FROM messages WHERE tenant_id = '{t.B.TenantId}'),
+          (SELECT count(*) FROM chunks WHERE tenant_id = '{t.B.TenantId}'))
         """);
 
     private HttpClient Authed(Account account)
@@ -225,4 +256,5 @@ public sealed class CrossTenantSweepTests(SharedApp app)
 
     private sealed record KeyEnvelope(IdBody Key);
     private sealed record IdBody(Guid Id);
+    private sealed record ConversationBody(Guid ConversationId);
 }

@@ -78,7 +78,8 @@ internal sealed class QaPairService(PortalDbContext db, TenantContext tenant, Qa
             pairs.Add(new QaPair
             {
                 Id = Guid.CreateVersion7(), TenantId = tenant.RequiredTenantId, KnowledgeBaseId = kbId, Question = row.Question,
-                Answer = row.Answer, Source = QaSource.Import, CreatedBy = tenant.Actor, CreatedAt = now, UpdatedAt = now,
+                // A microsecond apart, so listing and export keep the file's order.
+                Answer = row.Answer, Source = QaSource.Import, CreatedBy = tenant.Actor, CreatedAt = now.AddTicks(10 * pairs.Count), UpdatedAt = now,
             });
         }
         db.QaPairs.AddRange(pairs);
