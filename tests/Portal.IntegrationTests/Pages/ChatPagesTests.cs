@@ -37,6 +37,7 @@ public sealed partial class ChatPagesTests(SharedApp app)
         var path = $"/knowledge-bases/{kb}/qa-pairs";
 
         var created = await PostAsync(owner.Client, path, "create-qa-pair", new() { ["Input.Question"] = "Who approves travel?", ["Input.Answer"] = "Your manager." });
+        created.ShouldContain("Pair added.");
         created.ShouldContain("Who approves travel?");
         var imported = await PostAsync(owner.Client, path, "import-qa-pairs",
             new() { ["pasted"] = "{\"question\": \"Where is the printer?\", \"answer\": \"Room 4.\"}\n{\"question\": 1}" }, multipart: true);
