@@ -142,9 +142,9 @@ internal static class Latency
         info.Environment["ConnectionStrings__PortalMigrations"] = $"Host=127.0.0.1;Port={admin.Port};Database={bench.Name};Username=portal_owner;Password=portal_owner_dev";
         info.Environment["Web__MigrateOnStartup"] = "false";
         info.Environment["Web__DataProtectionKeysPath"] = Path.Combine(Path.GetTempPath(), "portal-bench-keys-" + port);
-        info.Environment["RateLimiting__PermitsPerMinutePerPrincipal"] = "100000000";
-        info.Environment["RateLimiting__PermitsPerMinutePerIp"] = "100000000";
-        info.Environment["RateLimiting__SignInPermitsPerMinutePerIp"] = "100000000";
+        info.Environment["RateLimiting__PermitsPerMinutePerPrincipal"] = "1000000";
+        info.Environment["RateLimiting__PermitsPerMinutePerIp"] = "1000000";
+        info.Environment["RateLimiting__SignInPermitsPerMinutePerIp"] = "1000000";
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         var process = Process.Start(info)!;
         process.OutputDataReceived += (_, e) => { if (e.Data is { } line && line.Contains("fail", StringComparison.OrdinalIgnoreCase)) Console.Error.WriteLine("app: " + line); };

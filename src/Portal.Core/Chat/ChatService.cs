@@ -11,11 +11,11 @@ using Portal.Tenancy;
 namespace Portal.Chat;
 
 /// <summary>
-/// <see cref="IChatService"/>: three short tenant transactions around the generator, none held while
-/// it streams. (1) load the conversation, its recent turns, the tenant's settings and generator;
-/// then rewrite a follow-up (an HTTP call for an LLM, so outside); (2) look for a curated answer,
-/// else retrieve; generate, streaming deltas; (3) store the question, the answer and, for a weak
-/// answer, its review item together.
+/// <see cref="IChatService"/>: short tenant transactions around the generator, none held while it
+/// streams. (1) load the conversation, its recent turns, the tenant's settings and generator, rewrite
+/// a follow-up and look for a curated answer, else retrieve (when an LLM rewrites, its HTTP call sits
+/// between two transactions); generate, streaming deltas; (2) store the question, the answer and, for
+/// a weak answer, its review item together.
 /// </summary>
 internal sealed partial class ChatService(
     PortalDbContext db, TenantContext tenant, HybridSearch search, CuratedAnswers curated, GeneratorResolver generators,
@@ -30,37 +30,31 @@ internal sealed partial class ChatService(
         if (message.Length > o.MaxMessageLength) throw new PortalException("validation", $"A message has at most {o.MaxMessageLength} characters.");
         var tenantId = tenant.RequiredTenantId;
 
+        // One transaction loads the context and retrieves, unless a model must rewrite the question in
+        // between: that HTTP call happens outside any transaction, and retrieval gets its own.
         ChatContext context;
+        Retrieved? retrieved = null;
+        var searchQuery = message;
+        int promptTokens = 0, completionTokens = 0;
         await using (var tx = await db.BeginTenantTransactionAsync(tenantId, ct))
         {
             context = await store.LoadContextAsync(request, ct);
-            await tx.CommitAsync(ct);
-        }
-        var generator = context.Generator;
-        var searchQuery = message;
-        int promptTokens = 0, completionTokens = 0;
-        if (context.PreviousQuery is not null)
-        {
-            if (generator.Kind == GeneratorKinds.OpenAi)
-                (searchQuery, promptTokens, completionTokens) = await llm.RewriteAsync(generator, context.History, message, ct);
-            else
-                searchQuery = QueryRewriter.Rewrite(message, context.PreviousQuery, context.PreviousAnswer);
-        }
-
-        CuratedAnswers.Match? match;
-        IReadOnlyList<SearchHit> hits = [];
-        Dictionary<long, Guid> qaPairs = [];
-        await using (var tx = await db.BeginTenantTransactionAsync(tenantId, ct))
-        {
-            var kbs = context.KnowledgeBaseIds.Length == 0 ? null : context.KnowledgeBaseIds;
-            match = await curated.FindAsync(searchQuery, kbs, context.Settings.CuratedThreshold, ct);
-            if (match is null)
+            if (!NeedsModelRewrite(context))
             {
-                hits = await search.SearchAsync(new SearchQuery(searchQuery) { KnowledgeBaseIds = kbs, TopK = o.RetrievalTopK + 4 }, ct);
-                (hits, qaPairs) = await store.WithoutFlaggedAsync(hits, o.RetrievalTopK, ct);
+                searchQuery = QueryRewriter.Rewrite(message, context.PreviousQuery, context.PreviousAnswer);
+                retrieved = await RetrieveAsync(searchQuery, context, ct);
             }
             await tx.CommitAsync(ct);
         }
+        var generator = context.Generator;
+        if (retrieved is null)
+        {
+            (searchQuery, promptTokens, completionTokens) = await llm.RewriteAsync(generator, context.History, message, ct);
+            await using var tx = await db.BeginTenantTransactionAsync(tenantId, ct);
+            retrieved = await RetrieveAsync(searchQuery, context, ct);
+            await tx.CommitAsync(ct);
+        }
+        var (match, hits, qaPairs) = retrieved;
 
         var messageId = Guid.CreateVersion7();
         string answer;
@@ -110,6 +104,24 @@ internal sealed partial class ChatService(
         }
         LogAnswered(context.ConversationId, generatorName, confidence, flagged, latencyMs);
         yield return new ChatDone(result);
+    }
+
+    private sealed record Retrieved(CuratedAnswers.Match? Match, IReadOnlyList<SearchHit> Hits, Dictionary<long, Guid> QaPairs);
+
+    private static bool NeedsModelRewrite(ChatContext context) =>
+        context.PreviousQuery is not null && context.Generator.Kind == GeneratorKinds.OpenAi;
+
+    /// <summary>A curated answer when one matches (only looked for when the scope has QA pairs), else the retrieved chunks.</summary>
+    private async Task<Retrieved> RetrieveAsync(string searchQuery, ChatContext context, CancellationToken ct)
+    {
+        var o = options.Value;
+        var kbs = context.KnowledgeBaseIds.Length == 0 ? null : context.KnowledgeBaseIds;
+        if (await store.HasQaPairsAsync(kbs, ct)
+            && await curated.FindAsync(searchQuery, kbs, context.Settings.CuratedThreshold, ct) is { } match)
+            return new Retrieved(match, [], []);
+        var hits = await search.SearchAsync(new SearchQuery(searchQuery) { KnowledgeBaseIds = kbs, TopK = o.RetrievalTopK + 4 }, ct);
+        var (kept, qaPairs) = await store.WithoutFlaggedAsync(hits, o.RetrievalTopK, ct);
+        return new Retrieved(null, kept, qaPairs);
     }
 
     private static string Snippet(string text) => text.Length <= 300 ? text : text[..300] + "…";

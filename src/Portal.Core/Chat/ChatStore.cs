@@ -60,6 +60,9 @@ internal sealed class ChatStore(PortalDbContext db, TenantContext tenant, Genera
         return new ChatContext(conversation?.Id ?? Guid.CreateVersion7(), conversation is null, kbs, history, previousQuery, previousAnswer, settings, generator);
     }
 
+    public Task<bool> HasQaPairsAsync(Guid[]? knowledgeBaseIds, CancellationToken ct) =>
+        db.QaPairs.AnyAsync(q => knowledgeBaseIds == null || knowledgeBaseIds.Contains(q.KnowledgeBaseId), ct);
+
     /// <summary>Drops chunks a reviewer flagged as wrong, keeps <paramref name="topK"/>, and maps QA chunks to their pairs.</summary>
     public async Task<(IReadOnlyList<SearchHit> Hits, Dictionary<long, Guid> QaPairs)> WithoutFlaggedAsync(
         IReadOnlyList<SearchHit> hits, int topK, CancellationToken ct)

@@ -46,8 +46,11 @@ public sealed partial class ChatPagesTests(SharedApp app)
         imported.ShouldContain($"/api/v1/knowledge-bases/{kb}/qa-pairs/export");
     }
 
-    private static async Task<string> PostAsync(HttpClient client, string path, string handler, Dictionary<string, string> fields, bool multipart = false)
+    private async Task<string> PostAsync(HttpClient signedIn, string path, string handler, Dictionary<string, string> fields, bool multipart = false)
     {
+        // Redirects are followed by hand: HttpClient drops the bearer token when it follows one.
+        var client = app.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        client.DefaultRequestHeaders.Authorization = signedIn.DefaultRequestHeaders.Authorization;
         var page = await client.GetStringAsync(path);
         var token = Token().Match(page).Groups[1].Value;
         fields["_handler"] = handler;
@@ -60,6 +63,7 @@ public sealed partial class ChatPagesTests(SharedApp app)
             content = form;
         }
         var response = await client.PostAsync(path, content);
+        if (response.StatusCode == HttpStatusCode.Redirect) response = await client.GetAsync(response.Headers.Location);
         var html = await response.Content.ReadAsStringAsync();
         response.StatusCode.ShouldBe(HttpStatusCode.OK, html.Length > 2000 ? html[..2000] : html);
         return WebUtility.HtmlDecode(html);
