@@ -103,6 +103,23 @@ internal static class Latency
             Console.WriteLine($"| {clients} | {samples.Count} | {P(ttfb, 50)} | {P(ttfb, 95)} | {P(done, 50)} | {P(done, 95)} | "
                 + $"{100.0 * samples.Count(s => s.Answered) / samples.Count:F0}% | {samples.Count / wall.Elapsed.TotalSeconds:F1} req/s |");
         }
+        // Where the time goes: the app's own measure of each answer (messages.latency_ms, from the request
+        // reaching the chat service to the answer stored), and the same questions through plain search.
+        var server = await bench.ScalarAsync<string>("""
+            SELECT round(percentile_cont(0.5) WITHIN GROUP (ORDER BY latency_ms))::text || ' ms / ' ||
+                   round(percentile_cont(0.95) WITHIN GROUP (ORDER BY latency_ms))::text || ' ms'
+            FROM messages WHERE role = 'assistant'
+            """);
+        Console.WriteLine($"Server-side answer time (all runs) p50 / p95: {server}");
+        var searches = new List<double>();
+        for (var i = 0; i < 100; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            (await http.PostAsJsonAsync("/api/v1/search", new { query = Question(), knowledgeBaseIds = new[] { kb }, topK = 10 })).EnsureSuccessStatusCode();
+            searches.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+        searches.Sort();
+        Console.WriteLine($"POST /api/v1/search, same questions, 1 client, p50 / p95: {P(searches, 50)} / {P(searches, 95)}; load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
     }
 
     private static async Task<(double Ttfb, double Done, bool Answered)> AskAsync(HttpClient http, string question, Guid kb)
