@@ -26,6 +26,9 @@ internal sealed class FakeOpenAiServer : IAsyncDisposable
     public (int Prompt, int Completion)? Usage { get; set; } = (123, 7);
     public string BaseUrl { get; private set; } = "";
 
+    /// <summary>Fail after the deltas with an error chunk, as a backend that dies mid-answer does.</summary>
+    public bool FailAfterDeltas { get; set; }
+
     private FakeOpenAiServer(WebApplication app) => _app = app;
 
     public static async Task<FakeOpenAiServer> StartAsync()
@@ -62,6 +65,11 @@ internal sealed class FakeOpenAiServer : IAsyncDisposable
         {
             await http.Response.WriteAsync($"data: {JsonSerializer.Serialize(new { choices = new[] { new { index = 0, delta = new { content = delta } } } })}\n\n");
             await http.Response.Body.FlushAsync();
+        }
+        if (FailAfterDeltas)
+        {
+            await http.Response.WriteAsync("data: {\"error\": {\"message\": \"model crashed\"}}\n\n");
+            return;
         }
         if (usage is not null) await http.Response.WriteAsync($"data: {JsonSerializer.Serialize(new { choices = Array.Empty<object>(), usage })}\n\n");
         await http.Response.WriteAsync("data: [DONE]\n\n");

@@ -50,6 +50,23 @@ public sealed class OpenAiGeneratorTests(SharedApp app)
     }
 
     [Fact]
+    public async Task A_backend_failing_after_streaming_began_ends_the_stream_with_an_error_event()
+    {
+        await using var fake = await FakeOpenAiServer.StartAsync();
+        fake.Deltas = ["Employees get "];
+        fake.FailAfterDeltas = true;
+        var (owner, kb) = await ArrangeAsync(fake);
+
+        var response = await owner.Client.PostAsJsonAsync("/api/v1/chat",
+            new { message = "How many vacation days do employees receive?", knowledgeBaseIds = new[] { kb }, stream = true });
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var events = ChatApiTests.ParseSse(await response.Content.ReadAsStringAsync());
+        events.Select(e => e.Name).ShouldBe(["delta", "error"]);
+        events[1].Data.GetProperty("type").GetString().ShouldBe("urn:portal:problem:generator-failed");
+        fake.Requests.Count.ShouldBe(1, "no retry once a token was passed on");
+    }
+
+    [Fact]
     public async Task The_provider_key_is_stored_encrypted_and_never_returned()
     {
         await using var fake = await FakeOpenAiServer.StartAsync();
