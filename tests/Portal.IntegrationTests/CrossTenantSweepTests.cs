@@ -15,7 +15,7 @@ namespace Portal.IntegrationTests;
 public sealed class CrossTenantSweepTests(SharedApp app)
 {
     private sealed record Target(Account A, Account B, string Canary, Guid BKeyId, Guid BInvitationId, Guid BMemberId, Guid BKnowledgeBaseId, Guid BDocumentId,
-        Guid BMessageId, Guid BReviewItemId, long BChunkId, string BWidgetKey, Guid BConversationId);
+        Guid BMessageId, Guid BReviewItemId, long BChunkId, string BWidgetKey, Guid BConversationId, Guid BQaPairId);
 
     // METHOD pattern → requests to send as A. Route values are B's ids.
     private static readonly Dictionary<string, Func<Target, IEnumerable<HttpRequestMessage>>> Cases = new()
@@ -60,6 +60,23 @@ public sealed class CrossTenantSweepTests(SharedApp app)
         ["PUT /api/v1/widget/settings"] = t => [Put("/api/v1/widget/settings", new { title = "sweep", color = "#000000", position = "left", tenantId = t.B.TenantId })],
         ["GET /widget/preview"] = t => [Get("/widget/preview?key=" + t.BWidgetKey)],
         ["GET /api/v1/synonyms"] = _ => [Get("/api/v1/synonyms")],
+        ["POST /api/v1/chat"] = t => [
+            Post("/api/v1/chat", new { message = t.Canary + " launch plan", knowledgeBaseIds = new[] { t.BKnowledgeBaseId } }),
+            Post("/api/v1/chat", new { message = "what is the launch plan?", conversationId = t.BConversationId, stream = true }),
+            Post("/api/v1/chat", new { message = t.Canary + " launch plan", stream = true }),
+            Post("/api/v1/chat", new { message = "launch plan for the quarter" })],
+        ["GET /api/v1/chat/settings"] = _ => [Get("/api/v1/chat/settings")],
+        ["PUT /api/v1/chat/settings"] = t => [Put("/api/v1/chat/settings", new { idkMessage = "sweep", tenantId = t.B.TenantId })],
+        ["GET /api/v1/knowledge-bases/{kbId:guid}/generator"] = t => [Get($"/api/v1/knowledge-bases/{t.BKnowledgeBaseId}/generator")],
+        ["PUT /api/v1/knowledge-bases/{kbId:guid}/generator"] = t => [Put($"/api/v1/knowledge-bases/{t.BKnowledgeBaseId}/generator", new { kind = "extractive" })],
+        ["GET /api/v1/knowledge-bases/{kbId:guid}/qa-pairs"] = t => [Get($"/api/v1/knowledge-bases/{t.BKnowledgeBaseId}/qa-pairs")],
+        ["POST /api/v1/knowledge-bases/{kbId:guid}/qa-pairs"] = t => [Post($"/api/v1/knowledge-bases/{t.BKnowledgeBaseId}/qa-pairs", new { question = "q", answer = "a" })],
+        ["GET /api/v1/knowledge-bases/{kbId:guid}/qa-pairs/{qaPairId:guid}"] = t => [Get($"/api/v1/knowledge-bases/{t.BKnowledgeBaseId}/qa-pairs/{t.BQaPairId}")],
+        ["PUT /api/v1/knowledge-bases/{kbId:guid}/qa-pairs/{qaPairId:guid}"] = t => [Put($"/api/v1/knowledge-bases/{t.BKnowledgeBaseId}/qa-pairs/{t.BQaPairId}", new { answer = "changed" })],
+        ["DELETE /api/v1/knowledge-bases/{kbId:guid}/qa-pairs/{qaPairId:guid}"] = t => [Delete($"/api/v1/knowledge-bases/{t.BKnowledgeBaseId}/qa-pairs/{t.BQaPairId}")],
+        ["POST /api/v1/knowledge-bases/{kbId:guid}/qa-pairs/import"] = t => [
+            new(HttpMethod.Post, $"/api/v1/knowledge-bases/{t.BKnowledgeBaseId}/qa-pairs/import") { Content = new StringContent("{\"question\": \"q\", \"answer\": \"a\"}\n", Encoding.UTF8, "application/x-ndjson") }],
+        ["GET /api/v1/knowledge-bases/{kbId:guid}/qa-pairs/export"] = t => [Get($"/api/v1/knowledge-bases/{t.BKnowledgeBaseId}/qa-pairs/export")],
         ["PUT /api/v1/synonyms"] = t => [Put("/api/v1/synonyms", new { synonyms = new Dictionary<string, string[]> { ["x"] = ["y"] }, tenantId = t.B.TenantId })],
         ["POST /api/v1/auth/register"] = t => [Post("/api/v1/auth/register", new { email = $"sweep-{Guid.NewGuid():N}@example.test", password = "sweep password 1", tenantName = "sweep" })],
         ["POST /api/v1/auth/login"] = t => [Post("/api/v1/auth/login", new { email = t.B.Email, password = "wrong password" })],
@@ -219,7 +236,14 @@ public sealed class CrossTenantSweepTests(SharedApp app)
         (await bVisitor.PostAsJsonAsync("/api/v1/widget/feedback", new { messageId = bAnswer.MessageId, rating = "down", comment = canary })).EnsureSuccessStatusCode();
         var bItem = await app.Database.AdminScalarAsync<Guid>($"SELECT id FROM review_items WHERE message_id = '{bAnswer.MessageId}'");
         var bChunk = await app.Database.AdminScalarAsync<long>($"SELECT id FROM chunks WHERE document_id = '{bDoc}' LIMIT 1");
-        return new Target(a, b, canary, keyId, invitationId, bMember.UserId, bKb, bDoc, bAnswer.MessageId, bItem, bChunk, bWidgetKey, bAnswer.ConversationId);
+        // B's chat data: a curated pair, a generator config and a conversation, all carrying the canary.
+        var qa = await b.Client.PostAsJsonAsync($"/api/v1/knowledge-bases/{bKb}/qa-pairs", new { question = $"What is {canary}?", answer = $"{canary} is the launch plan." });
+        var qaPairId = (await qa.Content.ReadFromJsonAsync<IdBody>())!.Id;
+        (await b.Client.PutAsJsonAsync($"/api/v1/knowledge-bases/{bKb}/generator", new { kind = "extractive", model = canary })).EnsureSuccessStatusCode();
+        (await b.Client.PutAsJsonAsync("/api/v1/chat/settings", new { idkMessage = $"{canary} does not know" })).EnsureSuccessStatusCode();
+        var chat = await b.Client.PostAsJsonAsync("/api/v1/chat", new { message = "launch plan for the quarter", knowledgeBaseIds = new[] { bKb } });
+        chat.EnsureSuccessStatusCode();
+        return new Target(a, b, canary, keyId, invitationId, bMember.UserId, bKb, bDoc, bAnswer.MessageId, bItem, bChunk, bWidgetKey, bAnswer.ConversationId, qaPairId);
     }
 
     private Task<string> FingerprintOfBAsync(Target t) => app.Database.AdminScalarAsync<string>($"""
@@ -238,7 +262,12 @@ public sealed class CrossTenantSweepTests(SharedApp app)
           (SELECT count(*) FROM chunk_flags WHERE tenant_id = '{t.B.TenantId}'),
           (SELECT count(*) FROM messages WHERE tenant_id = '{t.B.TenantId}'),
           (SELECT sum(requests) FROM widget_usage WHERE tenant_id = '{t.B.TenantId}'),
-          (SELECT widget::text FROM tenant_settings WHERE tenant_id = '{t.B.TenantId}'))
+          (SELECT widget::text FROM tenant_settings WHERE tenant_id = '{t.B.TenantId}'),
+          (SELECT string_agg(id || question || answer || updated_at, ',' ORDER BY id) FROM qa_pairs WHERE tenant_id = '{t.B.TenantId}'),
+          (SELECT string_agg(kind || coalesce(model, '') || updated_at, ',' ORDER BY id) FROM generator_configs WHERE tenant_id = '{t.B.TenantId}'),
+          (SELECT chat::text FROM tenant_settings WHERE tenant_id = '{t.B.TenantId}'),
+          (SELECT count(*) || ':' || max(last_message_at) FROM conversations WHERE tenant_id = '{t.B.TenantId}'),
+          (SELECT count(*) FROM chunks WHERE tenant_id = '{t.B.TenantId}'))
         """);
 
     private HttpClient Authed(Account account)
@@ -280,4 +309,5 @@ public sealed class CrossTenantSweepTests(SharedApp app)
 
     private sealed record KeyEnvelope(IdBody Key);
     private sealed record IdBody(Guid Id);
+    private sealed record ConversationBody(Guid ConversationId);
 }

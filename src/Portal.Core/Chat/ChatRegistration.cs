@@ -1,0 +1,38 @@
+using Microsoft.Extensions.DependencyInjection;
+using Portal.Chat.Generators;
+using Portal.Curation;
+
+namespace Portal.Chat;
+
+public static class ChatRegistration
+{
+    /// <summary>Chat with citations: the chat service, its generators (extractive, OpenAI-compatible, the local slot) and settings.</summary>
+    public static IServiceCollection AddPortalChat(this IServiceCollection services)
+    {
+        services.AddOptions<ChatOptions>().BindConfiguration("Chat").ValidateDataAnnotations()
+            .Validate(o => o.GeneratorConnectTimeoutSeconds <= o.GeneratorTotalTimeoutSeconds,
+                "Chat:GeneratorConnectTimeoutSeconds must not exceed Chat:GeneratorTotalTimeoutSeconds.")
+            .ValidateOnStart();
+        // Our own per-attempt and total timeouts govern; the client's 100 s default would cut long answers.
+        services.AddHttpClient(OpenAiCompatibleGenerator.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan);
+        services.AddSingleton<GeneratorSecrets>();
+        services.AddSingleton<IAnswerGenerator, ExtractiveGenerator>();
+        services.AddSingleton<OpenAiCompatibleGenerator>();
+        services.AddSingleton<IAnswerGenerator>(sp => sp.GetRequiredService<OpenAiCompatibleGenerator>());
+        services.AddSingleton<IAnswerGenerator, LocalModelGenerator>();
+        services.AddScoped<GeneratorResolver>();
+        services.AddScoped<CuratedAnswers>();
+        services.AddScoped<ChatStore>();
+        services.AddScoped<IChatService, ChatService>();
+        services.AddScoped<ChatSettingsService>();
+        return services;
+    }
+
+    /// <summary>Curated QA pairs: CRUD, import/export and their "Curated answers" chunks.</summary>
+    public static IServiceCollection AddPortalCuration(this IServiceCollection services)
+    {
+        services.AddScoped<QaIndexing>();
+        services.AddScoped<QaPairService>();
+        return services;
+    }
+}

@@ -1,0 +1,177 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Polly;
+using Polly.Retry;
+using Polly.Timeout;
+using Portal.Chat.Answering;
+
+namespace Portal.Chat.Generators;
+
+/// <summary>
+/// Answers through any OpenAI-compatible chat-completions server (vLLM, Ollama, llama.cpp server, a
+/// hosted API): <c>POST {baseUrl}/chat/completions</c> with <c>stream: true</c>, passing its SSE
+/// <c>data:</c> deltas through as they arrive. Connecting is retried (5xx, 429, network errors,
+/// per-attempt timeout) only until the response starts: once a token has been passed on, a retry
+/// would repeat text the client already has. Token usage comes from the backend's <c>usage</c>
+/// (requested with <c>stream_options.include_usage</c>), else from an estimate.
+/// </summary>
+internal sealed partial class OpenAiCompatibleGenerator(IHttpClientFactory httpFactory, IOptions<ChatOptions> options,
+    ILogger<OpenAiCompatibleGenerator> logger) : IAnswerGenerator
+{
+    public const string HttpClientName = "portal-generator";
+
+    public string Kind => GeneratorKinds.OpenAi;
+
+    public async IAsyncEnumerable<GenerationEvent> GenerateAsync(GenerationRequest request, [EnumeratorCancellation] CancellationToken ct)
+    {
+        if (request.Sources.Count == 0)
+        {
+            // Nothing retrieved: the model could only guess, so it is not asked.
+            yield return new GenerationDelta(request.Settings.IdkMessage);
+            yield return new GenerationCompleted(request.Settings.IdkMessage, [], 0, true, 0, 0);
+            yield break;
+        }
+        using var total = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        total.CancelAfter(TimeSpan.FromSeconds(options.Value.GeneratorTotalTimeoutSeconds));
+        var messages = OpenAiPrompt.Messages(request);
+        var body = Body(request.Generator, messages, stream: true);
+        using var response = await SendAsync(request.Generator, body, total.Token);
+        await using var stream = await response.Content.ReadAsStreamAsync(total.Token);
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        var text = new StringBuilder();
+        int? promptTokens = null, completionTokens = null;
+        while (await reader.ReadLineAsync(total.Token) is { } line)
+        {
+            if (!line.StartsWith("data:", StringComparison.Ordinal)) continue;
+            var data = line[5..].Trim();
+            if (data == "[DONE]") break;
+            var (delta, usage) = ParseChunk(data);
+            if (usage is { } u) (promptTokens, completionTokens) = u;
+            if (string.IsNullOrEmpty(delta)) continue;
+            text.Append(delta);
+            yield return new GenerationDelta(delta);
+        }
+        var answer = text.ToString();
+        var cited = Citations().Matches(answer).Select(m => int.TryParse(m.Groups[1].Value, out var n) ? n : 0)
+            .Where(n => n >= 1 && n <= request.Sources.Count).Distinct().ToList();
+        var unknown = answer.Length == 0 || answer.Contains(request.Settings.IdkMessage, StringComparison.OrdinalIgnoreCase);
+        // Generated text has no verbatim guarantee, so confidence is how much of the question the cited chunks cover.
+        var confidence = unknown || cited.Count == 0 ? 0
+            : QueryTerms.Coverage(QueryTerms.Weighted(request.SearchQuery),
+                QueryTerms.Of(string.Join("\n", cited.Select(n => request.Sources[n - 1].Text))));
+        if (answer.Length == 0) yield return new GenerationDelta(answer = request.Settings.IdkMessage);
+        yield return new GenerationCompleted(answer, cited, confidence, unknown,
+            promptTokens ?? OpenAiPrompt.EstimateTokens(messages.ToJsonString()),
+            completionTokens ?? OpenAiPrompt.EstimateTokens(answer));
+    }
+
+    /// <summary>Asks the backend (not streamed) to turn a follow-up into a stand-alone query.</summary>
+    public async Task<(string Query, int PromptTokens, int CompletionTokens)> RewriteAsync(ResolvedGenerator generator,
+        IReadOnlyList<ChatTurn> history, string question, CancellationToken ct)
+    {
+        var messages = new JsonArray { new JsonObject { ["role"] = "system", ["content"] = OpenAiPrompt.RewriteSystem } };
+        foreach (var turn in history)
+            messages.Add(new JsonObject { ["role"] = turn.Role == MessageRole.User ? "user" : "assistant", ["content"] = turn.Content });
+        messages.Add(new JsonObject { ["role"] = "user", ["content"] = question });
+        using var response = await SendAsync(generator, Body(generator, messages, stream: false), ct);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
+        var content = json.RootElement.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString()?.Trim();
+        var usage = Usage(json.RootElement);
+        var query = string.IsNullOrWhiteSpace(content) ? question : content;
+        return (query, usage?.Prompt ?? OpenAiPrompt.EstimateTokens(messages.ToJsonString()), usage?.Completion ?? OpenAiPrompt.EstimateTokens(query));
+    }
+
+    private static string Body(ResolvedGenerator generator, JsonArray messages, bool stream)
+    {
+        var body = new JsonObject { ["model"] = generator.Model, ["messages"] = messages, ["stream"] = stream, ["temperature"] = 0.1 };
+        if (stream) body["stream_options"] = new JsonObject { ["include_usage"] = true };
+        if (generator.Settings.ValueKind == JsonValueKind.Object)
+            foreach (var name in new[] { "temperature", "max_tokens", "top_p" })
+                if (generator.Settings.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number)
+                    body[name] = JsonNode.Parse(v.GetRawText());
+        return body.ToJsonString();
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(ResolvedGenerator generator, string body, CancellationToken ct)
+    {
+        var http = httpFactory.CreateClient(HttpClientName);
+        var url = generator.BaseUrl!.TrimEnd('/') + "/chat/completions";
+        var o = options.Value;
+        var pipeline = new ResiliencePipelineBuilder<HttpResponseMessage>()
+            .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+            {
+                ShouldHandle = new PredicateBuilder<HttpResponseMessage>().Handle<HttpRequestException>().Handle<TimeoutRejectedException>()
+                    .HandleResult(r => (int)r.StatusCode >= 500 || r.StatusCode == HttpStatusCode.TooManyRequests),
+                MaxRetryAttempts = Math.Max(o.GeneratorRetries, 1),
+                Delay = TimeSpan.FromMilliseconds(o.GeneratorRetryDelayMs),
+                BackoffType = DelayBackoffType.Exponential,
+                OnRetry = args =>
+                {
+                    LogRetry(args.AttemptNumber + 1, (int?)args.Outcome.Result?.StatusCode, args.Outcome.Exception?.GetType().Name);
+                    args.Outcome.Result?.Dispose();
+                    return default;
+                },
+            })
+            .AddTimeout(TimeSpan.FromSeconds(o.GeneratorConnectTimeoutSeconds))
+            .Build();
+        HttpResponseMessage response;
+        try
+        {
+            response = o.GeneratorRetries == 0
+                ? await http.SendAsync(Request(url, body, generator.ApiKey), HttpCompletionOption.ResponseHeadersRead, ct)
+                : await pipeline.ExecuteAsync(async token =>
+                    await http.SendAsync(Request(url, body, generator.ApiKey), HttpCompletionOption.ResponseHeadersRead, token), ct);
+        }
+        catch (Exception e) when (e is HttpRequestException or TimeoutRejectedException)
+        {
+            throw new PortalException("generator-unavailable", "The answer generator could not be reached.", 502);
+        }
+        if (response.IsSuccessStatusCode) return response;
+        var status = (int)response.StatusCode;
+        response.Dispose();
+        LogFailed(status);
+        throw new PortalException("generator-unavailable", $"The answer generator failed with HTTP {status}.", 502);
+    }
+
+    private static HttpRequestMessage Request(string url, string body, string? apiKey)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        if (!string.IsNullOrEmpty(apiKey)) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        return request;
+    }
+
+    private static (string? Delta, (int, int)? Usage) ParseChunk(string data)
+    {
+        using var json = JsonDocument.Parse(data);
+        var root = json.RootElement;
+        if (root.TryGetProperty("error", out var error))
+            throw new PortalException("generator-failed", "The answer generator reported an error: "
+                + (error.ValueKind == JsonValueKind.Object && error.TryGetProperty("message", out var m) ? m.GetString() : error.ToString()), 502);
+        string? delta = null;
+        if (root.TryGetProperty("choices", out var choices) && choices.ValueKind == JsonValueKind.Array && choices.GetArrayLength() > 0
+            && choices[0].TryGetProperty("delta", out var d) && d.TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.String)
+            delta = content.GetString();
+        return (delta, Usage(root) is { } u ? (u.Prompt, u.Completion) : null);
+    }
+
+    private static (int Prompt, int Completion)? Usage(JsonElement root) =>
+        root.TryGetProperty("usage", out var usage) && usage.ValueKind == JsonValueKind.Object
+        && usage.TryGetProperty("prompt_tokens", out var p) && usage.TryGetProperty("completion_tokens", out var c)
+            ? (p.GetInt32(), c.GetInt32()) : null;
+
+    [GeneratedRegex(@"\[(\d{1,3})\]")]
+    private static partial Regex Citations();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Generator attempt {Attempt} failed (HTTP {Status}, {Error}); retrying before the first token")]
+    private partial void LogRetry(int attempt, int? status, string? error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Generator answered HTTP {Status}")]
+    private partial void LogFailed(int status);
+}

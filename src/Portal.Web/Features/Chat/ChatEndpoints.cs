@@ -1,0 +1,80 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Portal.Chat;
+using Portal.Tenancy;
+using Portal.Web.Auth;
+using Portal.Web.Hosting;
+
+namespace Portal.Web.Features.Chat;
+
+internal static class ChatEndpoints
+{
+    public static IEndpointRouteBuilder MapChatEndpoints(this IEndpointRouteBuilder app)
+    {
+        // No TenantScope filter: its request-long transaction would stay open while the generator streams.
+        app.MapGroup("/api/v1").WithTags("Chat").RequireAuthorization().MapPost("/chat", AskAsync);
+
+        var settings = app.MapGroup("/api/v1").WithTags("Chat").RequireAuthorization().AddEndpointFilter<TenantScope>();
+        settings.MapGet("/chat/settings", async (ChatSettingsService service, CancellationToken ct) => TypedResults.Ok(await service.GetAsync(ct)));
+        settings.MapPut("/chat/settings", PutSettingsAsync);
+        settings.MapGet("/knowledge-bases/{kbId:guid}/generator", async (Guid kbId, ChatSettingsService service, CancellationToken ct) =>
+            TypedResults.Ok(await service.GetGeneratorAsync(kbId, ct)));
+        settings.MapPut("/knowledge-bases/{kbId:guid}/generator", PutGeneratorAsync);
+        return app;
+    }
+
+    /// <summary>Answers a question with citations; <c>stream: true</c> answers as Server-Sent Events.</summary>
+    private static async Task<Results<Ok<ChatAnswerBody>, ChatStream, ValidationProblem>> AskAsync(
+        ChatBody body, HttpContext http, TenantContext tenant, IChatService chat, IOptions<ChatOptions> options)
+    {
+        var errors = ChatValidation.Validate(body, options.Value);
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors, type: ProblemDetailsSetup.TypePrefix + "validation");
+        await TenantScope.ResolveAsync(http, tenant);
+        var events = chat.AskAsync(ToRequest(body, http.User), http.RequestAborted).GetAsyncEnumerator(http.RequestAborted);
+        try
+        {
+            // The first event comes before any byte is written: an unknown conversation is still a 404 ProblemDetails.
+            if (!await events.MoveNextAsync()) throw new InvalidOperationException("The chat service produced no events.");
+            if (body.Stream == true) return new ChatStream(events);
+            ChatAnswer? answer = null;
+            do if (events.Current is ChatDone done) answer = done.Answer;
+            while (await events.MoveNextAsync());
+            await events.DisposeAsync();
+            return TypedResults.Ok(ChatAnswerBody.From(answer ?? throw new InvalidOperationException("The chat service did not finish.")));
+        }
+        catch
+        {
+            await events.DisposeAsync();
+            throw;
+        }
+    }
+
+    internal static ChatRequest ToRequest(ChatBody body, ClaimsPrincipal user)
+    {
+        var keyId = Guid.TryParse(user.FindFirstValue(PortalClaims.ApiKeyId), out var k) ? k : (Guid?)null;
+        var userId = keyId is null && Guid.TryParse(user.FindFirstValue(ClaimTypes.NameIdentifier), out var u) ? u : (Guid?)null;
+        return new ChatRequest(body.Message!.Trim(), body.ConversationId, body.KnowledgeBaseIds, ChatChannel.Api, userId, keyId);
+    }
+
+    private static async Task<Results<Ok<ChatSettingsView>, ValidationProblem, ForbidHttpResult>> PutSettingsAsync(
+        ChatSettingsBody body, ChatSettingsService service, TenantContext tenant, CancellationToken ct)
+    {
+        if (tenant.Role?.CanManageMembers() != true) return TypedResults.Forbid();
+        var errors = ChatValidation.Validate(body);
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors, type: ProblemDetailsSetup.TypePrefix + "validation");
+        return TypedResults.Ok(await service.PutAsync(body.IdkMessage, body.ConfidenceThreshold, body.CuratedThreshold,
+            body.Generator is { } g ? Update(g) : null, ct));
+    }
+
+    private static async Task<Results<Ok<GeneratorView>, ValidationProblem, ForbidHttpResult>> PutGeneratorAsync(
+        Guid kbId, GeneratorBody body, ChatSettingsService service, TenantContext tenant, CancellationToken ct)
+    {
+        if (tenant.Role?.CanManageMembers() != true) return TypedResults.Forbid();
+        var errors = ChatValidation.Validate(body);
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors, type: ProblemDetailsSetup.TypePrefix + "validation");
+        return TypedResults.Ok(await service.PutGeneratorAsync(kbId, Update(body), ct));
+    }
+
+    private static GeneratorUpdate Update(GeneratorBody g) => new(g.Kind, g.BaseUrl?.Trim(), g.Model?.Trim(), g.ApiKey, g.Settings);
+}
