@@ -16,7 +16,7 @@ internal static class QueryTerms
         "we", "they", "he", "she", "it", "its", "my", "our", "your", "their", "his", "her", "me", "us", "them", "this", "that",
         "these", "those", "what", "which", "who", "whom", "whose", "when", "where", "why", "how", "there", "here", "about",
         "any", "some", "if", "then", "than", "so", "not", "no", "yes", "get", "gets", "got", "have", "has", "had", "tell",
-        "please", "much", "many", "one", "also", "into", "out", "up", "down", "over", "under", "again", "more", "most", "very",
+        "please", "much", "many", "one", "also", "take", "takes", "taking", "need", "needs", "want", "know", "into", "out", "up", "down", "over", "under", "again", "more", "most", "very",
         "的", "了", "是", "在", "吗", "呢", "么", "什", "哪", "谁", "和", "与", "及", "或", "有", "为", "被", "把", "也", "都",
         "什么", "哪里", "哪个", "哪些", "多少", "怎么", "如何", "是否", "为什", "是什", "么是", "的是", "是哪", "哪一", "一个",
     };
