@@ -11,8 +11,8 @@ namespace Portal.E2ETests;
 /// <summary>
 /// The whole support-bot loop in a real browser: a visitor on a tenant's site asks the widget, dislikes
 /// the answer, an admin corrects it in the review queue, and the widget then answers with the correction.
-/// Documents are written straight to the database and indexed by the real indexers (uploads come with the
-/// ingestion branch); answers come from the real chat service when present, else from the test double.
+/// The document is uploaded through the API and goes through the real ingestion pipeline; answers come from
+/// the real chat service.
 /// </summary>
 [Collection(BrowserCollection.Name)]
 public sealed class SupportLoopTests(BrowserPortal portal)
@@ -23,8 +23,7 @@ public sealed class SupportLoopTests(BrowserPortal portal)
     public async Task A_disliked_widget_answer_is_corrected_in_the_review_queue_and_the_widget_then_gives_the_correction()
     {
         var (email, tenantId, api) = await RegisterAsync("Acme support");
-        var kb = await SearchCorpus.CreateKnowledgeBaseAsync(portal.App, tenantId);
-        await SearchCorpus.AddDocumentAsync(portal.App, tenantId, kb, "returns.md", [new("Refunds are paid within 14 days of the return arriving.")]);
+        await UploadAndWaitUntilIndexedAsync(api, "returns.md", "# Returns\n\nRefunds are paid within 14 days of the return arriving.\n");
         await using var shop = await WidgetSite.StartAsync(portal.BaseAddress);
         await using var stranger = await WidgetSite.StartAsync(portal.BaseAddress);
         var key = await CreateWidgetKeyAsync(api, shop.Origin);
@@ -89,5 +88,28 @@ public sealed class SupportLoopTests(BrowserPortal portal)
         var created = await api.PostAsJsonAsync("api/v1/api-keys", new { name = "Shop widget", kind = "publishable", allowedOrigins = new[] { origin } });
         created.EnsureSuccessStatusCode();
         return (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("secret").GetString()!;
+    }
+
+    private static async Task UploadAndWaitUntilIndexedAsync(HttpClient api, string name, string markdown)
+    {
+        var kb = await api.PostAsJsonAsync("/api/v1/knowledge-bases", new { name = "Support" });
+        kb.EnsureSuccessStatusCode();
+        var kbId = (await kb.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        using var form = new MultipartFormDataContent();
+        var file = new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes(markdown));
+        file.Headers.ContentType = new MediaTypeHeaderValue("text/markdown");
+        form.Add(file, "files", name);
+        var upload = await api.PostAsync($"/api/v1/knowledge-bases/{kbId}/documents", form);
+        upload.StatusCode.ShouldBe(System.Net.HttpStatusCode.Accepted);
+        var id = (await upload.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("documents")[0].GetProperty("id").GetGuid();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            var status = (await api.GetFromJsonAsync<JsonElement>($"/api/v1/documents/{id}")).GetProperty("status").GetString();
+            if (status == "Indexed") return;
+            status.ShouldNotBe("Failed");
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{name} is still {status} after 60 s");
+            await Task.Delay(250);
+        }
     }
 }
