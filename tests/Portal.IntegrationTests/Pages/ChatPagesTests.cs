@@ -30,6 +30,30 @@ public sealed partial class ChatPagesTests(SharedApp app)
     }
 
     [Fact]
+    public async Task A_thumbs_down_on_the_chat_page_sends_the_answer_to_the_review_queue_with_the_comment()
+    {
+        var owner = await app.RegisterAsync();
+        var kb = await CreateKnowledgeBaseAsync(app, owner.TenantId);
+        await AddDocumentAsync(app, owner.TenantId, kb, "handbook.md", [new("Employees receive 25 days of paid vacation per year.")]);
+        var html = await PostAsync(owner.Client, "/chat", "ask", new()
+        {
+            ["Input.Message"] = "How many vacation days do employees receive?", ["Input.KnowledgeBaseId"] = kb.ToString(),
+        });
+        var messageId = Guid.Parse(Regex.Match(html, "data-message-id=\"([0-9a-f-]+)\"").Groups[1].Value);
+        var conversation = Regex.Match(html, "name=\"Input.ConversationId\" value=\"([0-9a-f-]+)\"").Groups[1].Value;
+
+        var rated = await PostAsync(owner.Client, "/chat", $"feedback-{messageId:N}", new()
+        {
+            ["rating"] = "down", ["comment"] = "We give 30 days now", ["conversationId"] = conversation,
+        }, getPath: $"/chat?conversationId={conversation}");
+        rated.ShouldContain("Thanks, your feedback was recorded.");
+        (await app.Database.AdminScalarAsync<string>(
+            $"SELECT array_to_string(reasons, ',') FROM review_items WHERE message_id = '{messageId}'")).ShouldContain("thumbs_down");
+        (await app.Database.AdminScalarAsync<string>(
+            $"SELECT comment FROM feedback WHERE message_id = '{messageId}' AND rating = 'down'")).ShouldBe("We give 30 days now");
+    }
+
+    [Fact]
     public async Task The_qa_page_adds_imports_and_lists_pairs()
     {
         var owner = await app.RegisterAsync();
@@ -46,12 +70,13 @@ public sealed partial class ChatPagesTests(SharedApp app)
         imported.ShouldContain($"/api/v1/knowledge-bases/{kb}/qa-pairs/export");
     }
 
-    private async Task<string> PostAsync(HttpClient signedIn, string path, string handler, Dictionary<string, string> fields, bool multipart = false)
+    private async Task<string> PostAsync(HttpClient signedIn, string path, string handler, Dictionary<string, string> fields,
+        bool multipart = false, string? getPath = null)
     {
         // Redirects are followed by hand: HttpClient drops the bearer token when it follows one.
         var client = app.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
         client.DefaultRequestHeaders.Authorization = signedIn.DefaultRequestHeaders.Authorization;
-        var page = await client.GetStringAsync(path);
+        var page = await client.GetStringAsync(getPath ?? path);
         var token = Token().Match(page).Groups[1].Value;
         fields["_handler"] = handler;
         fields["__RequestVerificationToken"] = token;
