@@ -38,7 +38,7 @@ internal sealed partial class HybridSearch(PortalDbContext db, EmbedderRegistry 
         if (mode != SearchMode.Vector)
         {
             var terms = KeywordLeg.Terms(SearchAnalyzer.Analyze(query.Text), expansions.SelectMany(SearchAnalyzer.Analyze), SynonymWeight);
-            keyword = await KeywordLeg.SearchAsync(db, scopes, terms, query.Filters, pool, ct);
+            keyword = await KeywordLeg.SearchAsync(db, scopes, terms, query.Filters, pool, options.Value.KeywordCandidateBudget, ct);
         }
         if (mode != SearchMode.Keyword)
             vector = await VectorAsync(scopes, string.Join(' ', expansions.Prepend(query.Text)), query, settings, pool, ct);

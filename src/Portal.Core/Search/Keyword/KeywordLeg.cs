@@ -8,33 +8,54 @@ namespace Portal.Search.Keyword;
 internal sealed record QueryTerm(string Term, double Weight);
 
 /// <summary>
-/// Okapi BM25 in SQL over the postings:
+/// Okapi BM25 in SQL over the per-chunk term vectors:
 /// score(d) = Σ_t w_t · ln(1 + (N − df + 0.5) / (df + 0.5)) · tf·(k1 + 1) / (tf + k1·(1 − b + b·|d| / avgdl)),
 /// with k1 and b per knowledge base. Only chunks of a document's active version count as hits.
+/// <para>
+/// Candidates come from the GIN index, probed with the query's rarest terms until their document
+/// frequencies add up to <c>candidateBudget</c> (the rarest term always probes). Frequent terms
+/// (CJK single characters, "the") still score every candidate but do not widen the candidate set:
+/// a chunk that shares only frequent terms with the query rarely outranks one that also holds a
+/// rare one, and reading their long posting lists is what made the leg slow. When the whole query
+/// fits the budget (small knowledge bases) the result is exact BM25 over all matching chunks.
+/// </para>
 /// </summary>
 internal static class KeywordLeg
 {
     public static async Task<List<LegHit>> SearchAsync(PortalDbContext db, IReadOnlyList<KnowledgeBaseScope> scopes,
-        IReadOnlyList<QueryTerm> terms, SearchFilters filters, int pool, CancellationToken ct)
+        IReadOnlyList<QueryTerm> terms, SearchFilters filters, int pool, int candidateBudget, CancellationToken ct)
     {
         if (terms.Count == 0 || scopes.Count == 0) return [];
         await using var cmd = SearchSql.Command(db, "");
+        // tf comes from the chunk's tsvector: setweight marks the query's lexemes (binary search),
+        // ts_filter keeps just those, and each kept lexeme's position count is its tf.
+        // OFFSET 0 keeps the candidate scan a per-knowledge-base GIN probe (a parameterised nested loop).
         cmd.CommandText = $"""
             WITH kb AS (SELECT * FROM unnest(@kb_ids, @k1, @b) AS kb(id, k1, b)),
             q AS (SELECT * FROM unnest(@terms, @weights) AS q(term, w)),
-            st AS (
-                SELECT kb.id, kb.k1, kb.b, s.chunk_count::float8 AS n,
-                       s.total_length::float8 / greatest(s.chunk_count, 1) AS avgdl
-                FROM kb JOIN search_kb_stats s ON s.knowledge_base_id = kb.id),
+            qt AS MATERIALIZED (
+                SELECT kb.id AS kb_id, kb.k1, kb.b, s.total_length::float8 / greatest(s.chunk_count, 1) AS avgdl,
+                       q.term, q.w, ln(1 + (s.chunk_count - ts.df + 0.5) / (ts.df + 0.5)) AS idf,
+                       sum(ts.df) OVER (PARTITION BY kb.id ORDER BY ts.df, q.term) - ts.df AS rarer_postings
+                FROM kb JOIN search_kb_stats s ON s.knowledge_base_id = kb.id
+                CROSS JOIN q
+                JOIN search_term_stats ts ON ts.knowledge_base_id = kb.id AND ts.term = q.term AND ts.df > 0),
+            probe AS (
+                SELECT kb_id, string_agg(quote_literal(term), ' | ')::tsquery AS query
+                FROM qt WHERE rarer_postings < @budget GROUP BY kb_id),
+            candidates AS (
+                SELECT c.* FROM probe CROSS JOIN LATERAL (
+                    SELECT k.chunk_id, k.knowledge_base_id, k.length, k.terms FROM search_keyword_chunks k
+                    WHERE k.knowledge_base_id = probe.kb_id AND k.terms @@ probe.query OFFSET 0) c),
             scored AS (
-                SELECT p.chunk_id,
-                       sum(q.w * ln(1 + (st.n - ts.df + 0.5) / (ts.df + 0.5))
-                           * p.tf * (st.k1 + 1) / (p.tf + st.k1 * (1 - st.b + st.b * p.chunk_length / st.avgdl))) AS score,
-                       array_agg(q.term ORDER BY q.term) AS matched
-                FROM st CROSS JOIN q
-                JOIN search_term_stats ts ON ts.knowledge_base_id = st.id AND ts.term = q.term AND ts.df > 0
-                JOIN search_postings p ON p.knowledge_base_id = st.id AND p.term = q.term
-                GROUP BY p.chunk_id)
+                SELECT c.chunk_id,
+                       sum(qt.w * qt.idf * m.tf * (qt.k1 + 1) / (m.tf + qt.k1 * (1 - qt.b + qt.b * c.length / qt.avgdl))) AS score,
+                       array_agg(qt.term ORDER BY qt.term) AS matched
+                FROM candidates c
+                CROSS JOIN LATERAL (SELECT lexeme, cardinality(positions) AS tf
+                                    FROM unnest(ts_filter(setweight(c.terms, 'A', @terms), ARRAY['a']::"char"[]))) m
+                JOIN qt ON qt.kb_id = c.knowledge_base_id AND qt.term = m.lexeme
+                GROUP BY c.chunk_id)
             SELECT s.chunk_id, s.score, s.matched
             FROM scored s
             JOIN chunks c ON c.id = s.chunk_id
@@ -49,6 +70,7 @@ internal static class KeywordLeg
         cmd.Parameters.Add(new NpgsqlParameter("terms", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = terms.Select(t => t.Term).ToArray() });
         cmd.Parameters.Add(new NpgsqlParameter("weights", NpgsqlDbType.Array | NpgsqlDbType.Double) { Value = terms.Select(t => t.Weight).ToArray() });
         cmd.Parameters.AddWithValue("pool", pool);
+        cmd.Parameters.AddWithValue("budget", (long)candidateBudget);
 
         var hits = new List<LegHit>(pool);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
