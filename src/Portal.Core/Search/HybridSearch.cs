@@ -48,7 +48,7 @@ internal sealed partial class HybridSearch(PortalDbContext db, EmbedderRegistry 
             SearchMode.Keyword => RankFusion.Single(keyword, isVector: false),
             SearchMode.Vector => RankFusion.Single(vector, isVector: true),
             _ when (query.Fusion ?? settings.Fusion) == FusionMethod.Weighted => RankFusion.Weighted(vector, keyword, settings.VectorWeight),
-            _ => RankFusion.Reciprocal(vector, keyword, settings.RrfK),
+            _ => RankFusion.Reciprocal(vector, keyword, settings.RrfK, settings.VectorWeight),
         };
         var hits = await HydrateAsync(fused, ct);
         if (query.DedupeDocuments ?? settings.DedupeDocuments) hits = Diversity.OnePerDocument(hits, h => h.DocumentId);

@@ -28,7 +28,7 @@ public sealed class HashedNgramEmbedderTests
     {
         var embedder = new HashedNgramEmbedder(dims);
         embedder.Embed("hello").Length.ShouldBe(dims);
-        embedder.ModelId.ShouldBe($"hashed-ngram/v1/d{dims}");
+        embedder.ModelId.ShouldBe($"hashed-ngram/v2/d{dims}");
     }
 
     [Fact]

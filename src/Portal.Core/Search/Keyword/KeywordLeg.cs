@@ -26,10 +26,23 @@ internal static class KeywordLeg
         IReadOnlyList<QueryTerm> terms, SearchFilters filters, int pool, int candidateBudget, CancellationToken ct)
     {
         if (terms.Count == 0 || scopes.Count == 0) return [];
-        await using var cmd = SearchSql.Command(db, "");
+        await using var cmd = Command(db, scopes, terms, filters, pool, candidateBudget);
+        var hits = new List<LegHit>(pool);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            hits.Add(new LegHit(reader.GetInt64(0), hits.Count + 1, reader.GetDouble(1), reader.GetFieldValue<string[]>(2).Order(StringComparer.Ordinal).ToArray()));
+        return hits;
+    }
+
+    /// <summary>The query itself; the benchmark runs it under EXPLAIN (ANALYZE).</summary>
+    public static NpgsqlCommand Command(PortalDbContext db, IReadOnlyList<KnowledgeBaseScope> scopes,
+        IReadOnlyList<QueryTerm> terms, SearchFilters filters, int pool, int candidateBudget)
+    {
+        var cmd = SearchSql.Command(db, "");
         // tf comes from the chunk's tsvector: setweight marks the query's lexemes (binary search),
         // ts_filter keeps just those, and each kept lexeme's position count is its tf.
-        // OFFSET 0 keeps the candidate scan a per-knowledge-base GIN probe (a parameterised nested loop).
+        // OFFSET 0 keeps the candidate scan a per-knowledge-base GIN probe (a parameterised nested loop),
+        // and lets the final join walk the sorted scores and stop after @pool live chunks.
         cmd.CommandText = $"""
             WITH kb AS (SELECT * FROM unnest(@kb_ids, @k1, @b) AS kb(id, k1, b)),
             q AS (SELECT * FROM unnest(@terms, @weights) AS q(term, w)),
@@ -47,17 +60,17 @@ internal static class KeywordLeg
                 SELECT c.* FROM probe CROSS JOIN LATERAL (
                     SELECT k.chunk_id, k.knowledge_base_id, k.length, k.terms FROM search_keyword_chunks k
                     WHERE k.knowledge_base_id = probe.kb_id AND k.terms @@ probe.query OFFSET 0) c),
-            scored AS (
+            scored AS MATERIALIZED (
                 SELECT c.chunk_id,
                        sum(qt.w * qt.idf * m.tf * (qt.k1 + 1) / (m.tf + qt.k1 * (1 - qt.b + qt.b * c.length / qt.avgdl))) AS score,
-                       array_agg(qt.term ORDER BY qt.term) AS matched
+                       array_agg(qt.term) AS matched
                 FROM candidates c
                 CROSS JOIN LATERAL (SELECT lexeme, cardinality(positions) AS tf
                                     FROM unnest(ts_filter(setweight(c.terms, 'A', @terms), ARRAY['a']::"char"[]))) m
                 JOIN qt ON qt.kb_id = c.knowledge_base_id AND qt.term = m.lexeme
                 GROUP BY c.chunk_id)
             SELECT s.chunk_id, s.score, s.matched
-            FROM scored s
+            FROM (SELECT * FROM scored ORDER BY score DESC, chunk_id OFFSET 0) s
             JOIN chunks c ON c.id = s.chunk_id
             JOIN documents d ON d.id = c.document_id AND d.active_version = c.document_version
             WHERE true{SqlFilters.Where(filters, cmd)}
@@ -71,12 +84,7 @@ internal static class KeywordLeg
         cmd.Parameters.Add(new NpgsqlParameter("weights", NpgsqlDbType.Array | NpgsqlDbType.Double) { Value = terms.Select(t => t.Weight).ToArray() });
         cmd.Parameters.AddWithValue("pool", pool);
         cmd.Parameters.AddWithValue("budget", (long)candidateBudget);
-
-        var hits = new List<LegHit>(pool);
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-            hits.Add(new LegHit(reader.GetInt64(0), hits.Count + 1, reader.GetDouble(1), reader.GetFieldValue<string[]>(2)));
-        return hits;
+        return cmd;
     }
 
     /// <summary>Query terms with weights: repeated terms count once per occurrence, synonyms at their own weight.</summary>
