@@ -22,7 +22,7 @@ public sealed class SearchOptions
     /// Postings the keyword leg may read to find candidates: it probes with the query's rarest terms
     /// until their document frequencies add up to this. Frequent terms still score the candidates.
     /// </summary>
-    [Range(100, 10_000_000)] public int KeywordCandidateBudget { get; set; } = 2_000;
+    [Range(100, 10_000_000)] public int KeywordCandidateBudget { get; set; } = 1_000;
 
     [Range(1, 10_000)] public int BackfillBatchSize { get; set; } = 256;
 }

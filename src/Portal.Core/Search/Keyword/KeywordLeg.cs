@@ -41,8 +41,8 @@ internal static class KeywordLeg
         var cmd = SearchSql.Command(db, "");
         // tf comes from the chunk's tsvector: setweight marks the query's lexemes (binary search),
         // ts_filter keeps just those, and each kept lexeme's position count is its tf.
-        // OFFSET 0 keeps the candidate scan a per-knowledge-base GIN probe (a parameterised nested loop),
-        // and lets the final join walk the sorted scores and stop after @pool live chunks.
+        // search_keyword_candidates probes the GIN index per knowledge base (migration 0004 says why it
+        // is a function). OFFSET 0 lets the final join walk the sorted scores and stop after @pool live chunks.
         cmd.CommandText = $"""
             WITH kb AS (SELECT * FROM unnest(@kb_ids, @k1, @b) AS kb(id, k1, b)),
             q AS (SELECT * FROM unnest(@terms, @weights) AS q(term, w)),
@@ -57,9 +57,8 @@ internal static class KeywordLeg
                 SELECT kb_id, string_agg(quote_literal(term), ' | ')::tsquery AS query
                 FROM qt WHERE rarer_postings < @budget GROUP BY kb_id),
             candidates AS (
-                SELECT c.* FROM probe CROSS JOIN LATERAL (
-                    SELECT k.chunk_id, k.knowledge_base_id, k.length, k.terms FROM search_keyword_chunks k
-                    WHERE k.knowledge_base_id = probe.kb_id AND k.terms @@ probe.query OFFSET 0) c),
+                SELECT probe.kb_id AS knowledge_base_id, c.* FROM probe
+                CROSS JOIN LATERAL search_keyword_candidates(probe.kb_id, probe.query) c),
             scored AS MATERIALIZED (
                 SELECT c.chunk_id,
                        sum(qt.w * qt.idf * m.tf * (qt.k1 + 1) / (m.tf + qt.k1 * (1 - qt.b + qt.b * c.length / qt.avgdl))) AS score,
