@@ -31,6 +31,14 @@ internal static class FusionTuning
         foreach (var w in new[] { 0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5 })
             variants.Add(($"weighted, vectorWeight {w:F2}", i => RankFusion.Weighted(vec[i], kw[i], w).Select(h => h.ChunkId).ToList()));
 
+        // Query-adaptive: trust the vector leg more only when BM25's top two are nearly tied.
+        static double Margin(List<LegHit> k) => k.Count < 2 || k[0].Score <= 0 ? 1 : (k[0].Score - k[1].Score) / k[0].Score;
+        foreach (var k in new[] { 5, 10, 60 })
+            foreach (var tau in new[] { 0.02, 0.05, 0.1 })
+                foreach (var high in new[] { 0.2, 0.35, 0.5 })
+                    variants.Add(($"adaptive rrf k {k}, vectorWeight 0.05, {high:F2} when keyword margin < {tau:F2}",
+                        i => RankFusion.Reciprocal(vec[i], kw[i], k, Margin(kw[i]) < tau ? high : 0.05).Select(h => h.ChunkId).ToList()));
+
         var ranked = variants.Select(v => (v.Name, v.Rank, Tune: score(tune, v.Rank)))
             .OrderByDescending(v => v.Tune.Hit1).ThenByDescending(v => v.Tune.Mrr).ToList();
         Console.WriteLine($"fusion tuning: {tune.Count} tune / {holdout.Count} holdout questions (split by passage); keyword alone tune {score(tune, i => kw[i].Select(h => h.ChunkId).ToList()).Hit1:F3}, holdout {score(holdout, i => kw[i].Select(h => h.ChunkId).ToList()).Hit1:F3}");
