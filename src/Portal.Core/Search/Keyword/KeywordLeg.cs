@@ -59,15 +59,16 @@ internal static class KeywordLeg
             candidates AS (
                 SELECT probe.kb_id AS knowledge_base_id, c.* FROM probe
                 CROSS JOIN LATERAL search_keyword_candidates(probe.kb_id, probe.query) c),
+            terms AS (
+                SELECT chunk_id, knowledge_base_id, length, (t).lexeme, cardinality((t).positions) AS tf
+                FROM (SELECT c.*, unnest(ts_filter(setweight(c.terms, 'A', @terms), ARRAY['a']::"char"[])) AS t
+                      FROM candidates c) m),
             scored AS MATERIALIZED (
-                SELECT c.chunk_id,
-                       sum(qt.w * qt.idf * m.tf * (qt.k1 + 1) / (m.tf + qt.k1 * (1 - qt.b + qt.b * c.length / qt.avgdl))) AS score,
+                SELECT m.chunk_id,
+                       sum(qt.w * qt.idf * m.tf * (qt.k1 + 1) / (m.tf + qt.k1 * (1 - qt.b + qt.b * m.length / qt.avgdl))) AS score,
                        array_agg(qt.term) AS matched
-                FROM candidates c
-                CROSS JOIN LATERAL (SELECT lexeme, cardinality(positions) AS tf
-                                    FROM unnest(ts_filter(setweight(c.terms, 'A', @terms), ARRAY['a']::"char"[]))) m
-                JOIN qt ON qt.kb_id = c.knowledge_base_id AND qt.term = m.lexeme
-                GROUP BY c.chunk_id)
+                FROM terms m JOIN qt ON qt.kb_id = m.knowledge_base_id AND qt.term = m.lexeme
+                GROUP BY m.chunk_id)
             SELECT s.chunk_id, s.score, s.matched
             FROM (SELECT * FROM scored ORDER BY score DESC, chunk_id OFFSET 0) s
             JOIN chunks c ON c.id = s.chunk_id
