@@ -120,7 +120,7 @@ internal static class Scale
             "CREATE INDEX ix_search_keyword_chunks_terms ON search_keyword_chunks USING gin (knowledge_base_id, terms)");
         Console.WriteLine($"GIN build (knowledge base, terms): {build.Elapsed.TotalSeconds:F0} s");
         build.Restart();
-        await Exec(conn, "SET maintenance_work_mem = '2GB'; SET max_parallel_maintenance_workers = 2; " +
+        await Exec(conn, "SET maintenance_work_mem = '3GB'; SET max_parallel_maintenance_workers = 2; " +
             $"CREATE INDEX ix_search_vectors_hnsw_384 ON search_vectors USING hnsw ((embedding::vector(384)) vector_cosine_ops) WITH (m = {HnswM}, ef_construction = {HnswEfConstruction}) WHERE dims = 384");
         await Exec(conn, "VACUUM ANALYZE"); // its own statement: VACUUM cannot run in a transaction block
         Console.WriteLine($"HNSW build (m {HnswM}, ef_construction {HnswEfConstruction}, 2 parallel workers) + VACUUM ANALYZE: {build.Elapsed.TotalSeconds:F0} s; total build {load.Elapsed.TotalSeconds:F0} s");
