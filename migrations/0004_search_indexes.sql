@@ -1,31 +1,27 @@
--- Hybrid retrieval: the keyword index (BM25 postings and statistics), the vector index
+-- Hybrid retrieval: the keyword index (per-chunk term vectors and BM25 statistics), the vector index
 -- (pgvector HNSW, one generation per embedder) and the tenant's synonym dictionary.
--- Search joins every hit back to chunks and documents (active_version), so a posting or a vector
+-- Search joins every hit back to chunks and documents (active_version), so a keyword row or a vector
 -- left behind by a cascade delete is never returned; RemoveAsync keeps the statistics exact.
 
 -- Keyword leg ---------------------------------------------------------------------------------
 
--- One row per (knowledge base, term, chunk). The primary key is the posting list of a term, read
--- with an index-only scan; chunk_length rides along so BM25 needs no join to find |d|.
-CREATE TABLE search_postings (
-    tenant_id          uuid NOT NULL,
-    knowledge_base_id  uuid NOT NULL,
-    term               text NOT NULL,
-    chunk_id           bigint NOT NULL,
-    tf                 integer NOT NULL CHECK (tf > 0),
-    chunk_length       integer NOT NULL CHECK (chunk_length > 0),
-    PRIMARY KEY (knowledge_base_id, term, chunk_id) INCLUDE (tf, chunk_length)
-);
+-- btree_gin lets one GIN index hold (knowledge base, term): a term's posting list is then read for
+-- one knowledge base only, not for every tenant that uses the word. It is a trusted extension.
+CREATE EXTENSION IF NOT EXISTS btree_gin;
 
--- The chunk side: its length and its distinct terms, so removing a chunk finds its postings by key.
+-- One row per chunk (not one per term and chunk: that design took ~18 KB per chunk with its key).
+-- terms is a tsvector built from SearchAnalyzer's terms, not by to_tsvector: each lexeme is one of
+-- our terms and its positions are its occurrence numbers 1..tf, so tf = the number of positions
+-- (capped at 256 by tsvector; BM25 saturates long before). length is |d| in terms, uncapped.
+-- The GIN index finds candidate chunks; BM25 is then computed in SQL from tf, df, N and avgdl.
 CREATE TABLE search_keyword_chunks (
     chunk_id           bigint PRIMARY KEY,
     tenant_id          uuid NOT NULL,
     knowledge_base_id  uuid NOT NULL,
-    length             integer NOT NULL,
-    terms              text[] NOT NULL
+    length             integer NOT NULL CHECK (length > 0),
+    terms              tsvector NOT NULL
 );
-CREATE INDEX ix_search_keyword_chunks_kb ON search_keyword_chunks(knowledge_base_id);
+CREATE INDEX ix_search_keyword_chunks_terms ON search_keyword_chunks USING gin (knowledge_base_id, terms);
 
 -- Document frequency per term, kept by upserts (ON CONFLICT … df = df + n) that are safe under
 -- concurrent indexing; writers take the rows in term order so two documents cannot deadlock.
@@ -90,7 +86,7 @@ CREATE TABLE search_synonyms (
 DO $$
 DECLARE t text;
 BEGIN
-    FOREACH t IN ARRAY ARRAY['search_postings', 'search_keyword_chunks', 'search_term_stats', 'search_kb_stats',
+    FOREACH t IN ARRAY ARRAY['search_keyword_chunks', 'search_term_stats', 'search_kb_stats',
                              'search_vector_generations', 'search_vectors', 'search_synonyms'] LOOP
         EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
         EXECUTE format('ALTER TABLE %I FORCE ROW LEVEL SECURITY', t);
@@ -129,5 +125,21 @@ RETURNS uuid
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp
 AS $$ SELECT tenant_id FROM knowledge_bases WHERE id = p_knowledge_base_id $$;
 
-REVOKE ALL ON FUNCTION search_backfill_targets(text), search_knowledge_base_tenant(uuid) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION search_backfill_targets(text), search_knowledge_base_tenant(uuid) TO portal_app;
+-- The keyword leg's candidate probe. Under row-level security a qual that is not leakproof (and
+-- tsvector @@ tsquery is not) may not run before the policy, so the GIN index could only be probed
+-- by knowledge base and every chunk of it was then rechecked on the heap (40,000 rows for one query
+-- at 200k chunks). This function reads the index as its owner and applies the tenant check itself,
+-- as an ordinary qual: it returns the caller's tenant's rows of one knowledge base and nothing else.
+CREATE POLICY definer_lookup ON search_keyword_chunks FOR SELECT TO portal_owner USING (true);
+
+CREATE FUNCTION search_keyword_candidates(p_knowledge_base_id uuid, p_query tsquery)
+RETURNS TABLE (chunk_id bigint, length integer, terms tsvector)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp
+AS $$
+    SELECT k.chunk_id, k.length, k.terms FROM search_keyword_chunks k
+    WHERE k.knowledge_base_id = p_knowledge_base_id AND k.terms @@ p_query
+      AND k.tenant_id = current_tenant_id()
+$$;
+
+REVOKE ALL ON FUNCTION search_backfill_targets(text), search_knowledge_base_tenant(uuid), search_keyword_candidates(uuid, tsquery) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION search_backfill_targets(text), search_knowledge_base_tenant(uuid), search_keyword_candidates(uuid, tsquery) TO portal_app;

@@ -1,4 +1,4 @@
-"""Peer for the scale benchmark: hnswlib on the same vectors (cosine, M 16, ef_construction 64, ef 100)."""
+"""Peer for the scale benchmark: hnswlib on the same vectors (cosine, M 16, ef_construction 64, ef 400 and 100)."""
 import sys, time
 import numpy as np
 import hnswlib
@@ -13,10 +13,11 @@ index.init_index(max_elements=len(data), M=16, ef_construction=64)
 index.set_num_threads(1)
 index.add_items(data, np.arange(len(data)))
 build = time.time() - t
-index.set_ef(100)
-t = time.time()
-labels = [index.knn_query(q, k=10)[0][0] for q in queries]
-per_query = (time.time() - t) * 1000 / len(queries)
-# Ties (repeated CMRC windows) count: a result is right when it is as close as the exact 10th neighbour.
-recall = np.mean([min(10, sum(float(data[i] @ q) >= float(data[e[-1]] @ q) - 1e-5 for i in l)) / 10 for l, e, q in zip(labels, exact, queries)])
-print(f"hnswlib peer ({len(data)} vectors, 1 thread): build {build:.1f} s, recall@10 {recall:.3f}, {per_query:.3f} ms/query")
+for ef in (400, 100):  # the last line printed is ef 100, which the benchmark compares with
+    index.set_ef(ef)
+    t = time.time()
+    labels = [index.knn_query(q, k=10)[0][0] for q in queries]
+    per_query = (time.time() - t) * 1000 / len(queries)
+    # Ties (repeated CMRC windows) count: a result is right when it is as close as the exact 10th neighbour.
+    recall = np.mean([min(10, sum(float(data[i] @ q) >= float(data[e[-1]] @ q) - 1e-5 for i in l)) / 10 for l, e, q in zip(labels, exact, queries)])
+    print(f"hnswlib peer ({len(data)} vectors, 1 thread, ef {ef}): build {build:.1f} s, recall@10 {recall:.3f}, {per_query:.3f} ms/query")

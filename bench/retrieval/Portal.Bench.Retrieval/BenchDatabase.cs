@@ -36,7 +36,7 @@ internal sealed class BenchDatabase : IAsyncDisposable
         var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["ConnectionStrings:Portal"] = $"Host=127.0.0.1;Port={port};Database={name};Username=portal_app;Password=portal_app_dev;Maximum Pool Size=20",
-        }).Build();
+        }).AddEnvironmentVariables().Build(); // e.g. Search__KeywordCandidateBudget=100000
         var services = new ServiceCollection().AddSingleton<IConfiguration>(config).AddLogging();
         services.AddPortalCore();
         services.AddPortalSearch();

@@ -17,7 +17,7 @@ internal static class EmbedThroughput
         var rounds = 0;
         while (watch.Elapsed < TimeSpan.FromSeconds(5)) { foreach (var c in chunks) embedder.Embed(c, buffer); rounds++; }
         var perSecond = rounds * chunks.Count / watch.Elapsed.TotalSeconds;
-        Console.WriteLine($"hashed-ngram/v1/d384: {perSecond:N0} chunks/s on one thread (avg {chunks.Average(c => c.Length):F0} chars, half CMRC, half synthetic English; target 20,000)");
+        Console.WriteLine($"hashed-ngram/v2/d384: {perSecond:N0} chunks/s on one thread (avg {chunks.Average(c => c.Length):F0} chars, half CMRC, half synthetic English; target 20,000)");
         return Task.CompletedTask;
     }
 }

@@ -1,10 +1,13 @@
 using System.Diagnostics;
 using System.Numerics.Tensors;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
 using Portal.Search;
 using Portal.Search.Analysis;
 using Portal.Search.Embeddings;
+using Portal.Search.Keyword;
 
 namespace Portal.Bench.Retrieval;
 
@@ -16,6 +19,9 @@ namespace Portal.Bench.Retrieval;
 internal static class Scale
 {
     private static readonly string[] Vocabulary = MakeVocabulary();
+
+    /// <summary>The build parameters of migration 0004's HNSW index; the benchmark rebuilds it with the same.</summary>
+    private const int HnswM = 16, HnswEfConstruction = 64;
 
     public static IEnumerable<string> Synthetic(Random random, int count)
     {
@@ -48,11 +54,12 @@ internal static class Scale
         var load = Stopwatch.StartNew();
         await using var conn = new NpgsqlConnection(bench.Admin);
         await conn.OpenAsync();
-        await Exec(conn, "DROP INDEX ix_search_vectors_hnsw_384; SET maintenance_work_mem = '1GB'");
+        // Indexes are built after the load, as a bulk import should.
+        await Exec(conn, "DROP INDEX ix_search_vectors_hnsw_384; DROP INDEX ix_search_keyword_chunks_terms");
         await Exec(conn, "INSERT INTO tenants (id, name) SELECT id, 'bench' FROM unnest(@t) id; " +
                          "INSERT INTO knowledge_bases (id, tenant_id, name) SELECT id, id, 'kb' FROM unnest(@t) id; " +
                          "INSERT INTO search_vector_generations (tenant_id, knowledge_base_id, model_id, dims, state) " +
-                         "SELECT id, id, 'hashed-ngram/v1/d384', 384, 'active' FROM unnest(@t) WITH ORDINALITY AS x(id, n) ORDER BY n", tenants);
+                         "SELECT id, id, 'hashed-ngram/v2/d384', 384, 'active' FROM unnest(@t) WITH ORDINALITY AS x(id, n) ORDER BY n", tenants);
         // Tenant i's knowledge base id is its tenant id; generation ids are 1..50 in tenant order.
         var bigTenantVectors = new List<(long Id, float[] V)>();
         long chunkId = 0;
@@ -80,19 +87,15 @@ internal static class Scale
             }
             var df = new Dictionary<string, int>();
             long totalLength = 0;
-            await using (var post = await conn.BeginBinaryImportAsync("COPY search_postings (tenant_id, knowledge_base_id, term, chunk_id, tf, chunk_length) FROM STDIN BINARY"))
+            await using (var keyword = await conn.BeginTextImportAsync("COPY search_keyword_chunks (chunk_id, tenant_id, knowledge_base_id, length, terms) FROM STDIN"))
             {
                 for (var i = 0; i < texts.Count; i++)
                 {
-                    var terms = SearchAnalyzer.Analyze(texts[i]);
-                    totalLength += terms.Count;
-                    foreach (var g in terms.GroupBy(x => x))
-                    {
-                        df[g.Key] = df.GetValueOrDefault(g.Key) + 1;
-                        await post.WriteRowAsync(default, tenant, tenant, g.Key, first + i, g.Count(), terms.Count);
-                    }
+                    var terms = KeywordTerms.Of(texts[i]);
+                    totalLength += terms.Length;
+                    foreach (var term in terms.Frequencies.Keys) df[term] = df.GetValueOrDefault(term) + 1;
+                    await keyword.WriteLineAsync($"{first + i}\t{tenant}\t{tenant}\t{terms.Length}\t{terms.ToTsVector()}");
                 }
-                await post.CompleteAsync();
             }
             await using (var w = await conn.BeginBinaryImportAsync("COPY search_term_stats (tenant_id, knowledge_base_id, term, df) FROM STDIN BINARY"))
             {
@@ -113,17 +116,32 @@ internal static class Scale
         }
         Console.WriteLine($"load (COPY, analysis and embedding included): {load.Elapsed.TotalSeconds:F0} s");
         var build = Stopwatch.StartNew();
-        await Exec(conn, "SET maintenance_work_mem = '2GB'; SET max_parallel_maintenance_workers = 1; " +
-            "CREATE INDEX ix_search_vectors_hnsw_384 ON search_vectors USING hnsw ((embedding::vector(384)) vector_cosine_ops) WITH (m = 16, ef_construction = 64) WHERE dims = 384; " +
-            "ANALYZE");
-        Console.WriteLine($"HNSW build (m 16, ef_construction 64): {build.Elapsed.TotalSeconds:F0} s; total build {load.Elapsed.TotalSeconds:F0} s");
-        await using (var sizesCmd = new NpgsqlCommand("SELECT relname, pg_size_pretty(pg_total_relation_size(oid)) FROM pg_class WHERE relname IN ('search_postings', 'search_vectors', 'ix_search_vectors_hnsw_384', 'search_postings_pkey', 'chunks') ORDER BY relname", conn))
+        await Exec(conn, "SET maintenance_work_mem = '2GB'; SET max_parallel_maintenance_workers = 2; " +
+            "CREATE INDEX ix_search_keyword_chunks_terms ON search_keyword_chunks USING gin (knowledge_base_id, terms)");
+        Console.WriteLine($"GIN build (knowledge base, terms): {build.Elapsed.TotalSeconds:F0} s");
+        build.Restart();
+        await Exec(conn, "SET maintenance_work_mem = '3GB'; SET max_parallel_maintenance_workers = 2; " +
+            $"CREATE INDEX ix_search_vectors_hnsw_384 ON search_vectors USING hnsw ((embedding::vector(384)) vector_cosine_ops) WITH (m = {HnswM}, ef_construction = {HnswEfConstruction}) WHERE dims = 384");
+        await Exec(conn, "VACUUM ANALYZE"); // its own statement: VACUUM cannot run in a transaction block
+        Console.WriteLine($"HNSW build (m {HnswM}, ef_construction {HnswEfConstruction}, 2 parallel workers) + VACUUM ANALYZE: {build.Elapsed.TotalSeconds:F0} s; total build {load.Elapsed.TotalSeconds:F0} s");
+        await using (var sizesCmd = new NpgsqlCommand("""
+            SELECT c.relname, pg_size_pretty(pg_total_relation_size(c.oid)), pg_size_pretty(pg_relation_size(c.oid)), pg_total_relation_size(c.oid)
+            FROM pg_class c WHERE c.relname IN ('search_keyword_chunks', 'search_keyword_chunks_pkey', 'ix_search_keyword_chunks_terms',
+                'search_term_stats', 'search_term_stats_pkey', 'search_vectors', 'search_vectors_pkey', 'ix_search_vectors_chunk', 'ix_search_vectors_hnsw_384', 'chunks')
+            ORDER BY c.relname
+            """, conn))
         await using (var r = await sizesCmd.ExecuteReaderAsync())
-            while (await r.ReadAsync()) Console.WriteLine($"size {r.GetString(0)}: {r.GetString(1)}");
+            while (await r.ReadAsync()) Console.WriteLine($"size {r.GetString(0)}: total {r.GetString(1)} (main fork {r.GetString(2)}; {r.GetInt64(3) / (double)total:F0} B/chunk)");
 
         var questions = cmrc.SelectMany(p => p.Questions.Select(q => q.Question)).ToList();
         var queries = Enumerable.Range(0, 200).Select(i => i % 2 == 0 ? questions[random.Next(questions.Count)] : string.Join(' ', Synthetic(random, 1).First().Split(' ').Take(4))).ToList();
-        foreach (var clients in new[] { 1, 4 })
+        // Plans first: the HNSW index must be what the vector leg uses, for the big and the smallest tenant.
+        var smallest = Array.IndexOf(sizes, sizes.Min());
+        await ExplainAsync(bench, tenants[0], $"vector leg, {sizes[0]:N0}-chunk tenant", questions[0], embedder, vector: true);
+        await ExplainAsync(bench, tenants[smallest], $"vector leg, {sizes[smallest]:N0}-chunk tenant", questions[0], embedder, vector: true);
+        await ExplainAsync(bench, tenants[0], $"keyword leg, {sizes[0]:N0}-chunk tenant", questions[0], embedder, vector: false);
+
+        foreach (var (mode, clients) in new[] { (SearchMode.Keyword, 1), (SearchMode.Vector, 1), (SearchMode.Hybrid, 1), (SearchMode.Hybrid, 4) })
         {
             var latencies = new System.Collections.Concurrent.ConcurrentBag<double>();
             var next = -1;
@@ -133,47 +151,54 @@ internal static class Scale
                 {
                     var tenant = i % 3 == 0 ? tenants[0] : tenants[1 + i % 49];
                     var t = Stopwatch.GetTimestamp();
-                    await bench.SearchAsync(tenant, new SearchQuery(queries[i]) { TopK = 10 });
+                    await bench.SearchAsync(tenant, new SearchQuery(queries[i]) { TopK = 10, Mode = mode });
                     latencies.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
                 }
             })));
             var sorted = latencies.Order().ToList();
-            Console.WriteLine($"hybrid latency, {clients} client(s), {sorted.Count} queries (query embedding included): p50 {sorted[sorted.Count / 2]:F1} ms, p95 {sorted[(int)(sorted.Count * 0.95)]:F1} ms");
+            Console.WriteLine($"{mode.ToString().ToLowerInvariant()} latency, {clients} client(s), {sorted.Count} queries (query embedding included): p50 {sorted[sorted.Count / 2]:F1} ms, p95 {sorted[(int)(sorted.Count * 0.95)]:F1} ms");
         }
 
         // Recall of the vector leg against exact search on the large tenant; the exact scan is also the in-process floor.
-        double recall = 0, pgMs = 0, exactMs = 0;
+        double exactMs = 0, pgMs = 0;
         var recallQueries = queries.Take(100).ToList();
         var queryVectors = new List<float[]>();
         var exactAll = new List<long[]>();
+        var tenths = new List<float>();
         foreach (var q in recallQueries)
         {
             var qv = embedder.Embed(q);
             queryVectors.Add(qv);
             var t0 = Stopwatch.GetTimestamp();
             var top = bigTenantVectors.Select(v => (v.Id, S: TensorPrimitives.Dot(v.V, qv))).OrderByDescending(x => x.S).ThenBy(x => x.Id).Take(10).ToArray();
-            var exact = top.Select(x => x.Id).ToArray();
+            exactMs += Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+            exactAll.Add(top.Select(x => x.Id).ToArray());
             // CMRC windows repeat across synthetic chunks, so equal-distance ties are common: a result
             // counts when it is as close as the exact 10th neighbour, whichever duplicate it is.
-            var tenth = top[^1].S - 1e-5;
-            exactMs += Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
-            exactAll.Add(exact);
-            var t1 = Stopwatch.GetTimestamp();
-            var hits = await bench.SearchAsync(tenants[0], new SearchQuery(q) { Mode = SearchMode.Vector, TopK = 10 });
-            pgMs += Stopwatch.GetElapsedTime(t1).TotalMilliseconds;
-            recall += Math.Min(10, hits.Count(h => h.Score >= tenth)) / 10.0;
+            tenths.Add(top[^1].S - 1e-5f);
         }
         var n = recallQueries.Count;
-        Console.WriteLine($"vector leg recall@10 vs exact on the {sizes[0]:N0}-chunk tenant: {recall / n:F3} (ef_search 100, iterative scan); mean {pgMs / n:F2} ms/query vs exact in-process scan {exactMs / n:F2} ms/query (ratio {pgMs / exactMs:F2})");
+        foreach (var ef in new[] { 100, 200, 400, 800 })
+        {
+            double recall = 0, ms = 0;
+            for (var i = 0; i < n; i++)
+            {
+                var t1 = Stopwatch.GetTimestamp();
+                var hits = await bench.SearchAsync(tenants[0], new SearchQuery(recallQueries[i]) { Mode = SearchMode.Vector, TopK = 10, EfSearch = ef });
+                ms += Stopwatch.GetElapsedTime(t1).TotalMilliseconds;
+                recall += Math.Min(10, hits.Count(h => h.Score >= tenths[i])) / 10.0;
+            }
+            if (ef == 100) pgMs = ms / n;
+            Console.WriteLine($"vector leg recall@10 vs exact on the {sizes[0]:N0}-chunk tenant, ef_search {ef} (iterative scan): {recall / n:F3}; mean {ms / n:F2} ms/query vs exact in-process scan {exactMs / n:F2} ms/query (ratio {ms / exactMs:F2})");
+        }
 
-        var smallest = Array.IndexOf(sizes, sizes.Min());
         foreach (var mode in Enum.GetValues<SearchMode>())
         {
             var counts = new List<int>();
             foreach (var q in queries.Take(20)) counts.Add((await bench.SearchAsync(tenants[smallest], new SearchQuery(q) { Mode = mode, TopK = 10 })).Count);
             Console.WriteLine($"smallest tenant ({sizes[smallest]:N0} chunks), {mode}: result counts min {counts.Min()}, max {counts.Max()} (k 10)");
         }
-        await HnswPeer(bigTenantVectors, queryVectors, exactAll, pgMs / n);
+        await HnswPeer(bigTenantVectors, queryVectors, exactAll, pgMs);
     }
 
     /// <summary>python3-hnswlib on the same vectors (same m and ef_construction, ef 100), as a peer.</summary>
@@ -188,9 +213,40 @@ internal static class Scale
         var output = (await p.StandardOutput.ReadToEndAsync()).Trim();
         await p.WaitForExitAsync();
         Console.WriteLine(output);
-        if (output.Split("ms/query") is [var head, ..] && double.TryParse(head.Split(' ')[^2], System.Globalization.CultureInfo.InvariantCulture, out var peerMs))
+        if (output.Split('\n')[^1].Split("ms/query") is [var head, ..] && double.TryParse(head.Split(' ')[^2], System.Globalization.CultureInfo.InvariantCulture, out var peerMs))
             Console.WriteLine($"pgvector vector leg / hnswlib latency ratio: {pgMsPerQuery / peerMs:F1}");
         dir.Delete(true);
+    }
+
+    private static async Task ExplainAsync(BenchDatabase bench, Guid tenant, string label, string query, HashedNgramEmbedder embedder, bool vector)
+    {
+        const int pool = 40; // k 10 × candidate multiplier 4
+        var plan = await bench.InTenantAsync(tenant, async (db, sp) =>
+        {
+            var options = sp.GetRequiredService<IOptions<SearchOptions>>().Value;
+            var generations = (await VectorGenerations.LiveAsync(db, [tenant], CancellationToken.None)).Where(g => g.State == "active").ToList();
+            NpgsqlCommand cmd;
+            if (vector)
+            {
+                await VectorLeg.ConfigureAsync(db, Math.Max(options.EfSearch, pool), options.MaxScanTuples, CancellationToken.None);
+                cmd = VectorLeg.Command(db, generations, embedder.Embed(query), SearchFilters.None, pool);
+            }
+            else
+            {
+                var terms = KeywordLeg.Terms(SearchAnalyzer.Analyze(query), [], 0.7);
+                cmd = KeywordLeg.Command(db, [new KnowledgeBaseScope(tenant, new RetrievalSettings(), generations.FirstOrDefault())], terms, SearchFilters.None, pool, options.KeywordCandidateBudget);
+            }
+            await using (cmd)
+            {
+                cmd.CommandText = "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + cmd.CommandText;
+                var lines = new List<string>();
+                await using var reader = await cmd.ExecuteReaderAsync();
+                while (await reader.ReadAsync()) lines.Add(reader.GetString(0));
+                return lines;
+            }
+        });
+        Console.WriteLine($"EXPLAIN (ANALYZE) {label}:");
+        foreach (var line in plan) Console.WriteLine("    " + line);
     }
 
     private static async Task Exec(NpgsqlConnection conn, string sql, Guid[]? tenants = null)

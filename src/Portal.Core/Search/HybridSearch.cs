@@ -38,7 +38,7 @@ internal sealed partial class HybridSearch(PortalDbContext db, EmbedderRegistry 
         if (mode != SearchMode.Vector)
         {
             var terms = KeywordLeg.Terms(SearchAnalyzer.Analyze(query.Text), expansions.SelectMany(SearchAnalyzer.Analyze), SynonymWeight);
-            keyword = await KeywordLeg.SearchAsync(db, scopes, terms, query.Filters, pool, ct);
+            keyword = await KeywordLeg.SearchAsync(db, scopes, terms, query.Filters, pool, options.Value.KeywordCandidateBudget, ct);
         }
         if (mode != SearchMode.Keyword)
             vector = await VectorAsync(scopes, string.Join(' ', expansions.Prepend(query.Text)), query, settings, pool, ct);
@@ -48,7 +48,7 @@ internal sealed partial class HybridSearch(PortalDbContext db, EmbedderRegistry 
             SearchMode.Keyword => RankFusion.Single(keyword, isVector: false),
             SearchMode.Vector => RankFusion.Single(vector, isVector: true),
             _ when (query.Fusion ?? settings.Fusion) == FusionMethod.Weighted => RankFusion.Weighted(vector, keyword, settings.VectorWeight),
-            _ => RankFusion.Reciprocal(vector, keyword, settings.RrfK),
+            _ => RankFusion.Reciprocal(vector, keyword, settings.RrfK, settings.VectorWeight),
         };
         var hits = await HydrateAsync(fused, ct);
         if (query.DedupeDocuments ?? settings.DedupeDocuments) hits = Diversity.OnePerDocument(hits, h => h.DocumentId);

@@ -18,9 +18,11 @@ public sealed class SearchOptions
     /// <summary><c>hnsw.max_scan_tuples</c>: how far an iterative scan may go to fill k results after filters.</summary>
     [Range(1000, 10_000_000)] public int MaxScanTuples { get; set; } = 50_000;
 
-    /// <summary>HNSW build parameters used when the index is (re)built by <c>./portal search-backfill --rebuild-index</c> and the benchmarks.</summary>
-    [Range(4, 100)] public int HnswM { get; set; } = 16;
-    [Range(8, 1000)] public int HnswEfConstruction { get; set; } = 64;
+    /// <summary>
+    /// Postings the keyword leg may read to find candidates: it probes with the query's rarest terms
+    /// until their document frequencies add up to this. Frequent terms still score the candidates.
+    /// </summary>
+    [Range(100, 10_000_000)] public int KeywordCandidateBudget { get; set; } = 1_000;
 
     [Range(1, 10_000)] public int BackfillBatchSize { get; set; } = 256;
 

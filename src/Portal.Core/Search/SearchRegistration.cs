@@ -15,6 +15,9 @@ public static class SearchRegistration
             .Validate(o => o.DefaultTopK <= o.MaxTopK, "Search:DefaultTopK must not exceed Search:MaxTopK.")
             .ValidateOnStart();
         services.AddSingleton(sp => new HashedNgramEmbedder(sp.GetRequiredService<IOptions<SearchOptions>>().Value.HashedEmbedderDimensions));
+        // v1 stays installed so knowledge bases embedded with it keep searching until the backfill
+        // has moved them to the default (a building generation, then one switch).
+        services.AddSingleton<IEmbedder>(sp => new HashedNgramEmbedder(sp.GetRequiredService<IOptions<SearchOptions>>().Value.HashedEmbedderDimensions, HashedNgramWeights.V1));
         services.AddSingleton(sp =>
         {
             var hashed = sp.GetRequiredService<HashedNgramEmbedder>();

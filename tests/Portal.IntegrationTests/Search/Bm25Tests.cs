@@ -58,6 +58,28 @@ public sealed class Bm25Tests(SharedApp app)
         (await app.Database.AdminScalarAsync<long>($"SELECT count(*) FROM search_vectors WHERE knowledge_base_id = '{kb}'")).ShouldBe(3);
     }
 
+    [Fact]
+    public async Task The_keyword_candidate_probe_never_returns_another_tenants_chunks()
+    {
+        var a = await app.RegisterAsync();
+        var b = await app.RegisterAsync();
+        var bKb = await CreateKnowledgeBaseAsync(app, b.TenantId);
+        await AddDocumentAsync(app, b.TenantId, bKb, "secret.txt", [new("the secret launch plan")]);
+        async Task<long> CountAsync(Guid tenant)
+        {
+            long count = 0;
+            await InTenantAsync(app, tenant, async (db, _) =>
+            {
+                await using var cmd = SearchSql.Command(db, "SELECT count(*) FROM search_keyword_candidates(@kb, 'secret'::tsquery)");
+                cmd.Parameters.AddWithValue("kb", bKb);
+                count = (long)(await cmd.ExecuteScalarAsync())!;
+            });
+            return count;
+        }
+        (await CountAsync(a.TenantId)).ShouldBe(0);
+        (await CountAsync(b.TenantId)).ShouldBe(1);
+    }
+
     /// <summary>Textbook Okapi BM25 with the Lucene-style idf ln(1 + (N − df + 0.5) / (df + 0.5)).</summary>
     private static double[] Reference(string[] docs, string query, double k1, double b)
     {

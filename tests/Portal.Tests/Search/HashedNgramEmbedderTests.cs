@@ -18,6 +18,13 @@ public sealed class HashedNgramEmbedderTests
         TensorPrimitives.Norm(new HashedNgramEmbedder().Embed(text)).ShouldBe(1f, 1e-5f);
 
     [Fact]
+    public void Each_weight_set_is_its_own_model_version()
+    {
+        new HashedNgramEmbedder(384, HashedNgramWeights.V1).ModelId.ShouldBe("hashed-ngram/v1/d384");
+        new HashedNgramEmbedder(384, HashedNgramWeights.V1).Embed("合同审批").ShouldNotBe(new HashedNgramEmbedder().Embed("合同审批"));
+    }
+
+    [Fact]
     public void Text_without_features_embeds_to_zero() =>
         new HashedNgramEmbedder().Embed("…!?").ShouldAllBe(v => v == 0);
 
@@ -28,7 +35,7 @@ public sealed class HashedNgramEmbedderTests
     {
         var embedder = new HashedNgramEmbedder(dims);
         embedder.Embed("hello").Length.ShouldBe(dims);
-        embedder.ModelId.ShouldBe($"hashed-ngram/v1/d{dims}");
+        embedder.ModelId.ShouldBe($"hashed-ngram/v2/d{dims}");
     }
 
     [Fact]

@@ -18,6 +18,15 @@ public sealed class RankFusionTests
     }
 
     [Fact]
+    public void Rrf_vector_weight_moves_trust_from_one_leg_to_the_other()
+    {
+        // 1 leads the vector leg and 2 the keyword leg: the lower the vector weight, the more the keyword leg decides.
+        RankFusion.Reciprocal(Leg(1, 2), Leg(2, 1), 60, vectorWeight: 0.2).Select(h => h.ChunkId).ShouldBe([2, 1]);
+        RankFusion.Reciprocal(Leg(1, 2), Leg(2, 1), 60, vectorWeight: 0.8).Select(h => h.ChunkId).ShouldBe([1, 2]);
+        RankFusion.Reciprocal(Leg(1), Leg(2), 10, vectorWeight: 0.25)[0].Score.ShouldBe(2 * 0.75 / 11, 1e-12);
+    }
+
+    [Fact]
     public void Fusion_breaks_ties_by_chunk_id()
     {
         // 7 is first in one leg and 3 first in the other: equal RRF scores, so the lower id wins.

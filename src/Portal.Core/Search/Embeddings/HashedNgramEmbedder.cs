@@ -18,16 +18,17 @@ public sealed class HashedNgramEmbedder : IEmbedder
     private const ulong WordSeed = 0x9E3779B97F4A7C15, WordPairSeed = 0xC2B2AE3D27D4EB4F,
         TrigramSeed = 0x165667B19E3779F9, CjkSeed = 0x27D4EB2F165667C5, CjkPairSeed = 0x85EBCA77C2B2AE63;
 
-    // Feature weights: whole words and CJK bigrams carry the meaning; trigrams and CJK single
-    // characters only help partial matches, so they count less.
-    private const float WordWeight = 1f, WordPairWeight = 0.7f, TrigramWeight = 0.35f, CjkWeight = 0.4f, CjkPairWeight = 1f;
+    private readonly HashedNgramWeights _weights;
 
-    public HashedNgramEmbedder(int dimensions = 384)
+    public HashedNgramEmbedder(int dimensions = 384) : this(dimensions, HashedNgramWeights.V2) { }
+
+    public HashedNgramEmbedder(int dimensions, HashedNgramWeights weights)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(dimensions, 16);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(dimensions, 2000);
         Dimensions = dimensions;
-        ModelId = $"hashed-ngram/v1/d{dimensions}";
+        _weights = weights;
+        ModelId = $"hashed-ngram/{weights.Version}/d{dimensions}";
     }
 
     public string ModelId { get; }
@@ -54,6 +55,7 @@ public sealed class HashedNgramEmbedder : IEmbedder
     public void Embed(string text, Span<float> vector)
     {
         vector.Clear();
+
         Span<char> word = stackalloc char[SearchAnalyzer.MaxTermLength];
         var wordLength = 0;
         ulong previousWord = 0, previousCjk = 0;
@@ -65,8 +67,8 @@ public sealed class HashedNgramEmbedder : IEmbedder
                 EndWord(vector, word, ref wordLength, ref previousWord);
                 previousWord = 0;
                 var h = Mix((ulong)rune.Value * CjkSeed);
-                Add(vector, h, CjkWeight);
-                if (previousCjk != 0) Add(vector, Mix(previousCjk * 31 ^ h ^ CjkPairSeed), CjkPairWeight);
+                Add(vector, h, _weights.Cjk);
+                if (previousCjk != 0) Add(vector, Mix(previousCjk * 31 ^ h ^ CjkPairSeed), _weights.CjkPair);
                 previousCjk = h;
             }
             else if (Rune.IsLetterOrDigit(rune))
@@ -93,8 +95,8 @@ public sealed class HashedNgramEmbedder : IEmbedder
         if (length == 0) return;
         var w = buffer[..length];
         var h = Hash(w, WordSeed);
-        Add(vector, h, WordWeight);
-        if (previousWord != 0) Add(vector, Mix(previousWord * 31 ^ h ^ WordPairSeed), WordPairWeight);
+        Add(vector, h, _weights.Word);
+        if (previousWord != 0) Add(vector, Mix(previousWord * 31 ^ h ^ WordPairSeed), _weights.WordPair);
         previousWord = h;
         if (length > 3)
         {
@@ -104,7 +106,7 @@ public sealed class HashedNgramEmbedder : IEmbedder
             w.CopyTo(padded[1..]);
             padded[^1] = '#';
             for (var i = 0; i + 3 <= padded.Length; i++)
-                Add(vector, Hash(padded.Slice(i, 3), TrigramSeed), TrigramWeight);
+                Add(vector, Hash(padded.Slice(i, 3), TrigramSeed), _weights.Trigram);
         }
         length = 0;
     }
@@ -112,6 +114,7 @@ public sealed class HashedNgramEmbedder : IEmbedder
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Add(Span<float> vector, ulong hash, float weight)
     {
+        if (weight == 0) return;
         // The top bit chooses the sign, so colliding features cancel on average instead of piling up.
         var index = (int)((hash & 0x7FFF_FFFF_FFFF_FFFF) % (ulong)Dimensions);
         vector[index] += (hash >> 63) == 0 ? weight : -weight;
@@ -132,4 +135,21 @@ public sealed class HashedNgramEmbedder : IEmbedder
         h ^= h >> 33;
         return h;
     }
+}
+
+/// <summary>
+/// Feature weights of <see cref="HashedNgramEmbedder"/>; each set is a model version (a change of
+/// weights is a new embedding space). Whole words and CJK bigrams carry the meaning; trigrams and
+/// CJK single characters only help partial matches, so they count less.
+/// </summary>
+public sealed record HashedNgramWeights(string Version, float Word, float WordPair, float Trigram, float Cjk, float CjkPair)
+{
+    /// <summary>The first default: every occurrence of a feature adds its full weight.</summary>
+    public static readonly HashedNgramWeights V1 = new("v1", 1f, 0.7f, 0.35f, 0.4f, 1f);
+
+    /// <summary>
+    /// CJK single characters weigh 0.6: chosen on half of CMRC 2018 dev and checked on the other half
+    /// (<c>bench/retrieval/run.sh embedder-weights</c>). Lower weights did worse.
+    /// </summary>
+    public static readonly HashedNgramWeights V2 = V1 with { Version = "v2", Cjk = 0.6f };
 }

@@ -10,9 +10,13 @@ internal sealed record FusedHit(long ChunkId, double Score, int? VectorRank, int
 /// </summary>
 internal static class RankFusion
 {
-    /// <summary>Reciprocal Rank Fusion: Σ 1 / (k + rank) over the legs that found the chunk.</summary>
-    public static List<FusedHit> Reciprocal(IReadOnlyList<LegHit> vector, IReadOnlyList<LegHit> keyword, int k) =>
-        Combine(vector, keyword, (v, kw) => (v is null ? 0 : 1.0 / (k + v.Rank)) + (kw is null ? 0 : 1.0 / (k + kw.Rank)));
+    /// <summary>
+    /// Weighted Reciprocal Rank Fusion: 2 · (w / (k + vector rank) + (1 − w) / (k + keyword rank)) over
+    /// the legs that found the chunk. w = 0.5 is plain RRF; a lower w trusts the keyword leg more.
+    /// </summary>
+    public static List<FusedHit> Reciprocal(IReadOnlyList<LegHit> vector, IReadOnlyList<LegHit> keyword, int k, double vectorWeight = 0.5) =>
+        Combine(vector, keyword, (v, kw) =>
+            2 * ((v is null ? 0 : vectorWeight / (k + v.Rank)) + (kw is null ? 0 : (1 - vectorWeight) / (k + kw.Rank))));
 
     /// <summary>
     /// Convex combination of min–max normalised scores: w·vector + (1 − w)·keyword. A leg that did

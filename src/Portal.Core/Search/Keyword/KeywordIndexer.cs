@@ -2,14 +2,13 @@ using Npgsql;
 using NpgsqlTypes;
 using Portal.Data;
 using Portal.Documents;
-using Portal.Search.Analysis;
 
 namespace Portal.Search.Keyword;
 
 /// <summary>
-/// Maintains the BM25 inverted index: postings (term → chunk, tf, |chunk|), the chunk side (length,
-/// terms) and per-knowledge-base statistics (df per term, N, total length). Idempotent: indexing a
-/// chunk again first removes what it had.
+/// Maintains the BM25 index: one row per chunk (length and a tsvector of its terms with their tf)
+/// and per-knowledge-base statistics (df per term, N, total length). Idempotent: indexing a chunk
+/// again first removes what it had.
 /// </summary>
 internal sealed class KeywordIndexer : IChunkIndexer
 {
@@ -18,49 +17,46 @@ internal sealed class KeywordIndexer : IChunkIndexer
         if (chunks.Count == 0) return;
         await RemoveAsync(db, knowledgeBaseId, chunks.Select(c => c.Id).ToArray(), ct);
 
-        var terms = new List<string>();
         var chunkIds = new List<long>();
-        var tfs = new List<int>();
         var lengths = new List<int>();
+        var vectors = new List<string>();
+        var df = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var chunk in chunks)
         {
-            var analyzed = SearchAnalyzer.Analyze(chunk.Text);
-            if (analyzed.Count == 0) continue;
-            foreach (var group in analyzed.GroupBy(t => t, StringComparer.Ordinal))
-            {
-                terms.Add(group.Key);
-                chunkIds.Add(chunk.Id);
-                tfs.Add(group.Count());
-                lengths.Add(analyzed.Count);
-            }
+            var terms = KeywordTerms.Of(chunk.Text);
+            if (terms.Length == 0) continue;
+            chunkIds.Add(chunk.Id);
+            lengths.Add(terms.Length);
+            vectors.Add(terms.ToTsVector());
+            foreach (var term in terms.Frequencies.Keys) df[term] = df.GetValueOrDefault(term) + 1;
         }
-        if (terms.Count == 0) return;
+        if (chunkIds.Count == 0) return;
 
         // df rows are upserted in term order: two documents indexed at once into one knowledge base
         // then lock shared terms in the same order and wait for each other instead of deadlocking.
         await using var cmd = SearchSql.Command(db, """
-            WITH p AS (SELECT * FROM unnest(@terms, @chunk_ids, @tfs, @lengths) AS p(term, chunk_id, tf, len)),
-            postings AS (
-                INSERT INTO search_postings (tenant_id, knowledge_base_id, term, chunk_id, tf, chunk_length)
-                SELECT @tenant, @kb, term, chunk_id, tf, len FROM p),
-            chunk_side AS (
+            WITH chunk_side AS (
                 INSERT INTO search_keyword_chunks (chunk_id, tenant_id, knowledge_base_id, length, terms)
-                SELECT chunk_id, @tenant, @kb, max(len), array_agg(term ORDER BY term) FROM p GROUP BY chunk_id),
+                SELECT chunk_id, @tenant, @kb, len, terms::tsvector
+                FROM unnest(@chunk_ids, @lengths, @vectors) AS p(chunk_id, len, terms)),
             df AS (
                 INSERT INTO search_term_stats AS s (tenant_id, knowledge_base_id, term, df)
-                SELECT @tenant, @kb, term, count(*) FROM p GROUP BY term ORDER BY term
+                SELECT @tenant, @kb, term, n FROM unnest(@terms, @dfs) AS t(term, n) ORDER BY term
                 ON CONFLICT (knowledge_base_id, term) DO UPDATE SET df = s.df + excluded.df)
             INSERT INTO search_kb_stats AS k (knowledge_base_id, tenant_id, chunk_count, total_length)
-            SELECT @kb, @tenant, count(*), coalesce(sum(len), 0) FROM (SELECT DISTINCT chunk_id, len FROM p) c
+            VALUES (@kb, @tenant, @count, @total_length)
             ON CONFLICT (knowledge_base_id) DO UPDATE
                 SET chunk_count = k.chunk_count + excluded.chunk_count, total_length = k.total_length + excluded.total_length
             """);
         cmd.Parameters.AddWithValue("tenant", chunks[0].TenantId);
         cmd.Parameters.AddWithValue("kb", knowledgeBaseId);
-        cmd.Parameters.Add(new NpgsqlParameter("terms", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = terms.ToArray() });
         cmd.Parameters.Add(new NpgsqlParameter("chunk_ids", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = chunkIds.ToArray() });
-        cmd.Parameters.Add(new NpgsqlParameter("tfs", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = tfs.ToArray() });
         cmd.Parameters.Add(new NpgsqlParameter("lengths", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = lengths.ToArray() });
+        cmd.Parameters.Add(new NpgsqlParameter("vectors", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = vectors.ToArray() });
+        cmd.Parameters.Add(new NpgsqlParameter("terms", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = df.Keys.ToArray() });
+        cmd.Parameters.Add(new NpgsqlParameter("dfs", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = df.Values.ToArray() });
+        cmd.Parameters.AddWithValue("count", (long)chunkIds.Count);
+        cmd.Parameters.AddWithValue("total_length", lengths.Sum(l => (long)l));
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
@@ -71,19 +67,16 @@ internal sealed class KeywordIndexer : IChunkIndexer
         await using var cmd = SearchSql.Command(db, """
             SELECT 1 FROM search_term_stats
             WHERE knowledge_base_id = @kb
-              AND term IN (SELECT unnest(terms) FROM search_keyword_chunks WHERE knowledge_base_id = @kb AND chunk_id = ANY(@ids))
+              AND term IN (SELECT unnest(tsvector_to_array(terms)) FROM search_keyword_chunks
+                           WHERE knowledge_base_id = @kb AND chunk_id = ANY(@ids))
             ORDER BY term FOR UPDATE;
 
             WITH gone AS (
                 DELETE FROM search_keyword_chunks WHERE knowledge_base_id = @kb AND chunk_id = ANY(@ids)
                 RETURNING chunk_id, length, terms),
-            t AS (SELECT chunk_id, unnest(terms) AS term FROM gone),
-            postings AS (
-                DELETE FROM search_postings p USING t
-                WHERE p.knowledge_base_id = @kb AND p.term = t.term AND p.chunk_id = t.chunk_id),
             df AS (
                 UPDATE search_term_stats s SET df = s.df - x.n
-                FROM (SELECT term, count(*) AS n FROM t GROUP BY term) x
+                FROM (SELECT term, count(*) AS n FROM gone, unnest(tsvector_to_array(gone.terms)) AS term GROUP BY term) x
                 WHERE s.knowledge_base_id = @kb AND s.term = x.term)
             UPDATE search_kb_stats
             SET chunk_count = chunk_count - (SELECT count(*) FROM gone),
