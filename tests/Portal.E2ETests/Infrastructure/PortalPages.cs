@@ -21,7 +21,8 @@ internal static class PortalPages
         await page.GetByLabel("Email").FillAsync(email);
         await page.GetByLabel("Password").FillAsync(password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForLoadStateAsync();
+        // Sign-in spends a 600,000-iteration PBKDF2 check; give a loaded machine time for it.
+        await page.WaitForLoadStateAsync(LoadState.Load, new() { Timeout = 60_000 });
     }
 
     public static async Task SignOutAsync(this IPage page)

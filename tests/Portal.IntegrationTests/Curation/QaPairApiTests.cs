@@ -32,7 +32,7 @@ public sealed class QaPairApiTests(SharedApp app)
         (await owner.Client.GetFromJsonAsync<JsonElement>(url)).GetArrayLength().ShouldBe(1);
         (await owner.Client.DeleteAsync($"{url}/{id}")).StatusCode.ShouldBe(HttpStatusCode.NoContent);
         (await app.Database.AdminScalarAsync<long>($"SELECT count(*) FROM chunks WHERE knowledge_base_id = '{kb}' AND source_type = 'qa'")).ShouldBe(0);
-        (await app.Database.AdminScalarAsync<long>($"SELECT count(*) FROM search_postings WHERE knowledge_base_id = '{kb}' AND term = '4242'")).ShouldBe(0);
+        (await app.Database.AdminScalarAsync<long>($"SELECT count(*) FROM search_keyword_chunks WHERE knowledge_base_id = '{kb}'")).ShouldBe(0);
         (await owner.Client.GetAsync($"{url}/{id}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
     }
 

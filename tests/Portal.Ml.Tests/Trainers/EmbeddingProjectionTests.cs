@@ -66,7 +66,7 @@ public sealed class EmbeddingProjectionTests(ITestOutputHelper output) : IDispos
         var after = RecallAt5(EmbedTuned, passages, questions, heldOut);
         output.WriteLine($"recall@5 held out: {before:P0} → {after:P0}; loss {result.LossCurve[0]:F3} → {result.FinalLoss:F3} in {result.Steps} steps");
 
-        manifest.ModelId.ShouldBe("hashed-ngram/v1/d384+proj:acme:1");
+        manifest.ModelId.ShouldBe($"{hashed.ModelId}+proj:acme:1");
         mined.ShouldAllBe(e => e.Negatives.Count == 3 && !e.Negatives.Contains(e.Positives[0]));
         after.ShouldBeGreaterThanOrEqualTo(before + 0.3);
         (await tuned.EmbedAsync(["refund"], CancellationToken.None))[0].Sum(x => x * x).ShouldBe(1f, tolerance: 1e-4);
