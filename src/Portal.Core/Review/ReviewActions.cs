@@ -10,7 +10,7 @@ namespace Portal.Review;
 /// What a reviewer does with a flagged answer. Each action is recorded in the audit log with the
 /// change it describes, in the caller's tenant transaction.
 /// </summary>
-public sealed class ReviewActions(PortalDbContext db, TenantContext tenant, AuditLog audit, CorrectionQaPairs qaPairs, ReviewQueue queue)
+internal sealed class ReviewActions(PortalDbContext db, TenantContext tenant, AuditLog audit, QaPairService qaPairs, ReviewQueue queue)
 {
     public const int MaxCorrectionLength = 20_000;
 
@@ -35,7 +35,7 @@ public sealed class ReviewActions(PortalDbContext db, TenantContext tenant, Audi
             ?? throw PortalException.Invalid("Name the knowledge base of the correction in 'knowledgeBaseId'.");
         if (!await db.KnowledgeBases.AnyAsync(k => k.Id == kb, ct)) throw PortalException.NotFound("The knowledge base");
 
-        var pair = await qaPairs.AddAsync(db, tenant.RequiredTenantId, kb, Truncate(question, 4000), correction, QaSource.Correction, tenant.Actor, ct);
+        var pair = await qaPairs.CreateAsync(kb, Truncate(question, 4000), correction, QaSource.Correction, ct);
         db.PreferencePairs.Add(new PreferencePair
         {
             Id = Guid.CreateVersion7(), TenantId = tenant.RequiredTenantId, KnowledgeBaseId = kb, ReviewItemId = item.Id,

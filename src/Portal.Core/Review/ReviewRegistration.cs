@@ -12,7 +12,6 @@ public static class ReviewRegistration
         services.AddScoped<ReviewQueue>();
         services.AddScoped<ReviewActions>();
         services.AddScoped<ReviewInsights>();
-        services.AddScoped<CorrectionQaPairs>();
         return services;
     }
 }
