@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using Portal.Identity;
 using Portal.Tenancy;
+using Portal.Web.Components.Account;
 using Portal.Web.Hosting;
 
 namespace Portal.Web.Features.Account;
@@ -60,7 +61,7 @@ internal static class AccountEndpoints
 
     private static async Task<Results<EmptyHttpResult, ProblemHttpResult>> LoginAsync(
         LoginRequest request, bool? useCookies, bool? useSessionCookies,
-        SignInManager<PortalUser> signIn, UserManager<PortalUser> users, IPasswordHasher<PortalUser> hasher)
+        SignInManager<PortalUser> signIn, UserManager<PortalUser> users, SignInTimingDecoy timingDecoy)
     {
         signIn.AuthenticationScheme = useCookies == true || useSessionCookies == true
             ? IdentityConstants.ApplicationScheme : IdentityConstants.BearerScheme;
@@ -69,19 +70,13 @@ internal static class AccountEndpoints
         if (user is null)
         {
             // Spend the same work as a real check so timing does not reveal unknown emails.
-            hasher.VerifyHashedPassword(TimingDecoy, TimingDecoyHash.Value, request.Password ?? "");
+            timingDecoy.Spend(request.Password ?? "");
             return SignInFailed();
         }
         var result = await signIn.PasswordSignInAsync(user, request.Password ?? "", useSessionCookies != true, lockoutOnFailure: true);
         // The bearer handler or the cookie handler has already written the success response.
         return result.Succeeded ? TypedResults.Empty : SignInFailed();
     }
-
-    private static readonly PortalUser TimingDecoy = new() { UserName = "decoy" };
-    private static readonly Lazy<string> TimingDecoyHash = new(() =>
-        new PasswordHasher<PortalUser>(Microsoft.Extensions.Options.Options.Create(
-            new PasswordHasherOptions { IterationCount = PortalCoreRegistration.PasswordHashIterations }))
-        .HashPassword(TimingDecoy, Guid.NewGuid().ToString()));
 
     private static ProblemHttpResult SignInFailed() => TypedResults.Problem(
         statusCode: 401, title: "Sign-in failed", type: ProblemDetailsSetup.TypePrefix + "sign-in-failed",
