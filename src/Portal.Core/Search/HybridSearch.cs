@@ -88,7 +88,7 @@ internal sealed partial class HybridSearch(PortalDbContext db, EmbedderRegistry 
             var embedder = embedders.Resolve(space.Key);
             var embedded = (await embedder.EmbedAsync([text], ct))[0];
             candidates.AddRange(await VectorLeg.SearchAsync(db, space.ToList(), embedded, query.Filters, pool,
-                Math.Max(efSearch, pool), options.Value.MaxScanTuples, ct));
+                Math.Max(efSearch, pool), options.Value.MaxScanTuples, options.Value.ExactVectorScanMaxChunks, ct));
         }
         return candidates.OrderByDescending(h => h.Score).ThenBy(h => h.ChunkId).Take(pool)
             .Select((h, i) => h with { Rank = i + 1 }).ToList();

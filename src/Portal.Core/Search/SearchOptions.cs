@@ -9,7 +9,7 @@ public sealed class SearchOptions
     [Range(1, 200)] public int MaxTopK { get; set; } = 50;
     [Range(1, 2000)] public int MaxQueryLength { get; set; } = 1000;
 
-    /// <summary>Dimensions of the built-in hashed embedder. 384 has an HNSW index (migration 0004); others search exactly.</summary>
+    /// <summary>Dimensions of the built-in hashed embedder. 384 has an HNSW index (migration 0014); others search exactly.</summary>
     [Range(16, 2000)] public int HashedEmbedderDimensions { get; set; } = 384;
 
     /// <summary>Default <c>hnsw.ef_search</c>: candidates the graph walk keeps; higher is slower and more exact.</summary>
@@ -17,6 +17,13 @@ public sealed class SearchOptions
 
     /// <summary><c>hnsw.max_scan_tuples</c>: how far an iterative scan may go to fill k results after filters.</summary>
     [Range(1000, 10_000_000)] public int MaxScanTuples { get; set; } = 50_000;
+
+    /// <summary>
+    /// Knowledge bases (together) up to this many chunks search vectors exactly, with no graph walk:
+    /// an exact scan of a few thousand vectors is cheaper and better than walking a shared HNSW index
+    /// in which they are a small fraction. Larger ones use the HNSW index.
+    /// </summary>
+    [Range(0, 10_000_000)] public int ExactVectorScanMaxChunks { get; set; } = 50_000;
 
     /// <summary>
     /// Postings the keyword leg may read to find candidates: it probes with the query's rarest terms

@@ -42,33 +42,89 @@ internal sealed class VectorIndexer(EmbedderRegistry embedders) : IChunkIndexer
         }
     }
 
+    /// <summary>
+    /// Drops the chunks' vector mappings, then every distinct vector no chunk maps to any more. An
+    /// embedding a concurrent writer has locked (it is mapping a chunk to it) is skipped; one that
+    /// is locked here makes such a writer wait and then insert it afresh (<see cref="WriteAsync"/>).
+    /// </summary>
     public async Task RemoveAsync(PortalDbContext db, Guid knowledgeBaseId, IReadOnlyCollection<long> chunkIds, CancellationToken ct)
     {
         if (chunkIds.Count == 0) return;
-        await using var cmd = SearchSql.Command(db,
-            "DELETE FROM search_vectors WHERE knowledge_base_id = @kb AND chunk_id = ANY(@ids)");
-        cmd.Parameters.AddWithValue("kb", knowledgeBaseId);
-        cmd.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = chunkIds.ToArray() });
-        await cmd.ExecuteNonQueryAsync(ct);
+        var released = new List<long>();
+        await using (var cmd = SearchSql.Command(db,
+            "WITH removed AS (DELETE FROM search_vectors WHERE knowledge_base_id = @kb AND chunk_id = ANY(@ids) RETURNING embedding_id) " +
+            "SELECT DISTINCT embedding_id FROM removed"))
+        {
+            cmd.Parameters.AddWithValue("kb", knowledgeBaseId);
+            cmd.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = chunkIds.ToArray() });
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct)) released.Add(reader.GetInt64(0));
+        }
+        if (released.Count == 0) return;
+        var locked = new List<long>();
+        await using (var lockCmd = SearchSql.Command(db, "SELECT id FROM search_embeddings WHERE id = ANY(@ids) FOR UPDATE SKIP LOCKED"))
+        {
+            lockCmd.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = released.ToArray() });
+            await using var reader = await lockCmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct)) locked.Add(reader.GetInt64(0));
+        }
+        if (locked.Count == 0) return;
+        // A new statement, so a mapping committed before the lock was taken is seen.
+        await using var delete = SearchSql.Command(db, """
+            DELETE FROM search_embeddings e WHERE e.id = ANY(@ids)
+              AND NOT EXISTS (SELECT 1 FROM search_vectors v WHERE v.embedding_id = e.id)
+            """);
+        delete.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = locked.ToArray() });
+        await delete.ExecuteNonQueryAsync(ct);
     }
 
-    /// <summary>Upserts vectors, so a step that runs twice leaves one vector per chunk and generation.</summary>
+    /// <summary>
+    /// Stores each distinct vector once per generation and maps every chunk to its vector; idempotent,
+    /// so a step that runs twice leaves one mapping per chunk and generation. The mapping statement
+    /// locks the embeddings it maps to (FOR KEY SHARE); an embedding that removal deleted meanwhile is
+    /// missing from it, and the next round inserts it again.
+    /// </summary>
     internal static async Task WriteAsync(PortalDbContext db, VectorGeneration generation, Guid tenantId,
         long[] chunkIds, float[][] vectors, CancellationToken ct)
     {
-        await using var cmd = SearchSql.Command(db, """
-            INSERT INTO search_vectors (generation_id, chunk_id, tenant_id, knowledge_base_id, dims, embedding)
-            SELECT @generation, v.chunk_id, @tenant, @kb, @dims, v.embedding::vector
-            FROM unnest(@chunk_ids, @embeddings) AS v(chunk_id, embedding)
-            ON CONFLICT (generation_id, chunk_id) DO UPDATE SET embedding = excluded.embedding
-            """);
-        cmd.Parameters.AddWithValue("generation", generation.Id);
-        cmd.Parameters.AddWithValue("tenant", tenantId);
-        cmd.Parameters.AddWithValue("kb", generation.KnowledgeBaseId);
-        cmd.Parameters.AddWithValue("dims", generation.Dims);
-        cmd.Parameters.Add(new NpgsqlParameter("chunk_ids", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = chunkIds });
-        cmd.Parameters.Add(new NpgsqlParameter("embeddings", NpgsqlDbType.Array | NpgsqlDbType.Text)
-            { Value = vectors.Select(v => VectorText.Format(v)).ToArray() });
-        await cmd.ExecuteNonQueryAsync(ct);
+        var hashes = vectors.Select(v => HalfVectorHash.Of(v)).ToArray();
+        var distinct = Enumerable.Range(0, vectors.Length).DistinctBy(i => Convert.ToHexString(hashes[i])).ToArray();
+        for (var round = 1; ; round++)
+        {
+            await using (var insert = SearchSql.Command(db, """
+                INSERT INTO search_embeddings (generation_id, tenant_id, knowledge_base_id, dims, vector_hash, embedding)
+                SELECT @generation, @tenant, @kb, @dims, x.hash, x.embedding::halfvec
+                FROM unnest(@hashes, @embeddings) AS x(hash, embedding)
+                ON CONFLICT (generation_id, vector_hash) DO NOTHING
+                """))
+            {
+                AddCommon(insert);
+                insert.Parameters.Add(new NpgsqlParameter("hashes", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { Value = distinct.Select(i => hashes[i]).ToArray() });
+                insert.Parameters.Add(new NpgsqlParameter("embeddings", NpgsqlDbType.Array | NpgsqlDbType.Text)
+                    { Value = distinct.Select(i => VectorText.Format(vectors[i])).ToArray() });
+                await insert.ExecuteNonQueryAsync(ct);
+            }
+            await using var map = SearchSql.Command(db, """
+                INSERT INTO search_vectors (generation_id, chunk_id, tenant_id, knowledge_base_id, embedding_id)
+                SELECT @generation, x.chunk_id, @tenant, @kb, e.id
+                FROM unnest(@chunk_ids, @hashes) AS x(chunk_id, hash)
+                JOIN (SELECT id, vector_hash FROM search_embeddings
+                      WHERE generation_id = @generation AND vector_hash = ANY(@hashes) FOR KEY SHARE) e ON e.vector_hash = x.hash
+                ON CONFLICT (generation_id, chunk_id) DO UPDATE SET embedding_id = excluded.embedding_id
+                """);
+            AddCommon(map);
+            map.Parameters.Add(new NpgsqlParameter("chunk_ids", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = chunkIds });
+            map.Parameters.Add(new NpgsqlParameter("hashes", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { Value = hashes });
+            if (await map.ExecuteNonQueryAsync(ct) == chunkIds.Length) return;
+            if (round == 3) throw new InvalidOperationException($"Vectors of generation {generation.Id} were removed while they were being written three times in a row.");
+        }
+
+        void AddCommon(NpgsqlCommand cmd)
+        {
+            cmd.Parameters.AddWithValue("generation", generation.Id);
+            cmd.Parameters.AddWithValue("tenant", tenantId);
+            cmd.Parameters.AddWithValue("kb", generation.KnowledgeBaseId);
+            cmd.Parameters.AddWithValue("dims", generation.Dims);
+        }
     }
 }
