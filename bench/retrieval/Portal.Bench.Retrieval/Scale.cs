@@ -59,7 +59,7 @@ internal static class Scale
         await using var conn = new NpgsqlConnection(bench.Admin);
         await conn.OpenAsync();
         // Indexes are built after the load, as a bulk import should.
-        await Exec(conn, "DROP INDEX ix_search_embeddings_hnsw_384; DROP INDEX ix_search_keyword_chunks_terms");
+        await Exec(conn, "DROP INDEX ix_search_embeddings_hnsw_384; DROP INDEX ix_search_keyword_chunks_terms"); // drops the partitions' indexes too
         await Exec(conn, "INSERT INTO tenants (id, name) SELECT id, 'bench' FROM unnest(@t) id; " +
                          "INSERT INTO knowledge_bases (id, tenant_id, name) SELECT id, id, 'kb' FROM unnest(@t) id; " +
                          "INSERT INTO search_vector_generations (tenant_id, knowledge_base_id, model_id, dims, state) " +
@@ -134,7 +134,7 @@ internal static class Scale
             if (t == 0) Console.WriteLine($"tenant 0: {texts.Count:N0} chunks, {distinct.Count:N0} distinct vectors");
             chunkId += texts.Count;
         }
-        await Exec(conn, $"SELECT setval(pg_get_serial_sequence('search_embeddings', 'id'), {embeddingId})");
+        await Exec(conn, $"SELECT setval('search_embeddings_id_seq', {embeddingId})");
         Console.WriteLine($"distinct vectors: {embeddingId:N0} of {chunkId:N0} chunks");
         Console.WriteLine($"load (COPY, analysis and embedding included): {load.Elapsed.TotalSeconds:F0} s");
         var build = Stopwatch.StartNew();
@@ -143,15 +143,21 @@ internal static class Scale
         Console.WriteLine($"GIN build (knowledge base, terms): {build.Elapsed.TotalSeconds:F0} s");
         build.Restart();
         await Exec(conn, "SET maintenance_work_mem = '3GB'; SET max_parallel_maintenance_workers = 2; " +
-            $"CREATE INDEX ix_search_embeddings_hnsw_384 ON search_embeddings USING hnsw ((embedding::halfvec(384)) halfvec_cosine_ops) WITH (m = {HnswM}, ef_construction = {HnswEfConstruction}) WHERE dims = 384");
+            // As migration 0014 builds it: one graph per partition, attached to the parent's index.
+            $"CREATE INDEX ix_search_embeddings_hnsw_384 ON ONLY search_embeddings USING hnsw ((embedding::halfvec(384)) halfvec_cosine_ops) WITH (m = {HnswM}, ef_construction = {HnswEfConstruction}) WHERE dims = 384");
+        for (var p = 0; p < 32; p++)
+            await Exec(conn, "SET maintenance_work_mem = '3GB'; SET max_parallel_maintenance_workers = 2; " +
+                $"CREATE INDEX ix_search_embeddings_p{p}_hnsw_384 ON search_embeddings_p{p} USING hnsw ((embedding::halfvec(384)) halfvec_cosine_ops) WITH (m = {HnswM}, ef_construction = {HnswEfConstruction}) WHERE dims = 384; " +
+                $"ALTER INDEX ix_search_embeddings_hnsw_384 ATTACH PARTITION ix_search_embeddings_p{p}_hnsw_384");
+        Console.WriteLine($"HNSW build (32 partitions, m {HnswM}, ef_construction {HnswEfConstruction}): {build.Elapsed.TotalSeconds:F0} s");
         await Exec(conn, "VACUUM ANALYZE"); // its own statement: VACUUM cannot run in a transaction block
         Console.WriteLine($"HNSW build (m {HnswM}, ef_construction {HnswEfConstruction}, 2 parallel workers) + VACUUM ANALYZE: {build.Elapsed.TotalSeconds:F0} s; total build {load.Elapsed.TotalSeconds:F0} s");
         await using (var sizesCmd = new NpgsqlCommand("""
-            SELECT c.relname, pg_size_pretty(pg_total_relation_size(c.oid)), pg_size_pretty(pg_relation_size(c.oid)), pg_total_relation_size(c.oid)
-            FROM pg_class c WHERE c.relname IN ('search_keyword_chunks', 'search_keyword_chunks_pkey', 'ix_search_keyword_chunks_terms',
+            SELECT c.relname, pg_size_pretty(sum(pg_total_relation_size(r))), pg_size_pretty(sum(pg_relation_size(r))), sum(pg_total_relation_size(r))::bigint
+            FROM pg_class c LEFT JOIN LATERAL pg_partition_tree(c.oid) t ON true CROSS JOIN LATERAL (SELECT coalesce(t.relid, c.oid) AS r) x WHERE c.relname IN ('search_keyword_chunks', 'search_keyword_chunks_pkey', 'ix_search_keyword_chunks_terms',
                 'search_term_stats', 'search_term_stats_pkey', 'search_vectors', 'search_vectors_pkey', 'ix_search_vectors_chunk', 'ix_search_vectors_embedding',
-                'search_embeddings', 'search_embeddings_pkey', 'search_embeddings_generation_id_vector_hash_key', 'ix_search_embeddings_hnsw_384', 'chunks')
-            ORDER BY c.relname
+                'search_embeddings', 'search_embeddings_pkey', 'search_embeddings_knowledge_base_id_generation_id_vector_hash_key', 'ix_search_embeddings_hnsw_384', 'chunks')
+            GROUP BY c.relname ORDER BY c.relname
             """, conn))
         await using (var r = await sizesCmd.ExecuteReaderAsync())
             while (await r.ReadAsync()) Console.WriteLine($"size {r.GetString(0)}: total {r.GetString(1)} (main fork {r.GetString(2)}; {r.GetInt64(3) / (double)total:F0} B/chunk)");

@@ -20,10 +20,10 @@ public sealed class SearchOptions
 
     /// <summary>
     /// Knowledge bases (together) up to this many chunks search vectors exactly, with no graph walk:
-    /// an exact scan of a few thousand vectors is cheaper and better than walking a shared HNSW index
-    /// in which they are a small fraction. Larger ones use the HNSW index.
+    /// an exact scan of a few thousand vectors is cheap, exact, and needs no walk through a partition's
+    /// graph in which they may be a small fraction. Larger ones use the HNSW index.
     /// </summary>
-    [Range(0, 10_000_000)] public int ExactVectorScanMaxChunks { get; set; } = 50_000;
+    [Range(0, 10_000_000)] public int ExactVectorScanMaxChunks { get; set; } = 10_000;
 
     /// <summary>
     /// Postings the keyword leg may read to find candidates: it probes with the query's rarest terms

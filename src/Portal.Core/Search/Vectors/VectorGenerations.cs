@@ -58,7 +58,7 @@ internal static class VectorGenerations
             DELETE FROM search_vectors v USING search_vector_generations g
             WHERE g.id = v.generation_id AND g.knowledge_base_id = @kb AND g.state = 'retired';
             DELETE FROM search_embeddings e USING search_vector_generations g
-            WHERE g.id = e.generation_id AND g.knowledge_base_id = @kb AND g.state = 'retired';
+            WHERE e.knowledge_base_id = @kb AND g.id = e.generation_id AND g.knowledge_base_id = @kb AND g.state = 'retired';
             """);
         cmd.Parameters.AddWithValue("id", building.Id);
         cmd.Parameters.AddWithValue("kb", building.KnowledgeBaseId);

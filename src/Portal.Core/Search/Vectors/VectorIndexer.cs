@@ -62,8 +62,9 @@ internal sealed class VectorIndexer(EmbedderRegistry embedders) : IChunkIndexer
         }
         if (released.Count == 0) return;
         var locked = new List<long>();
-        await using (var lockCmd = SearchSql.Command(db, "SELECT id FROM search_embeddings WHERE id = ANY(@ids) FOR UPDATE SKIP LOCKED"))
+        await using (var lockCmd = SearchSql.Command(db, "SELECT id FROM search_embeddings WHERE knowledge_base_id = @kb AND id = ANY(@ids) FOR UPDATE SKIP LOCKED"))
         {
+            lockCmd.Parameters.AddWithValue("kb", knowledgeBaseId);
             lockCmd.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = released.ToArray() });
             await using var reader = await lockCmd.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct)) locked.Add(reader.GetInt64(0));
@@ -71,9 +72,10 @@ internal sealed class VectorIndexer(EmbedderRegistry embedders) : IChunkIndexer
         if (locked.Count == 0) return;
         // A new statement, so a mapping committed before the lock was taken is seen.
         await using var delete = SearchSql.Command(db, """
-            DELETE FROM search_embeddings e WHERE e.id = ANY(@ids)
+            DELETE FROM search_embeddings e WHERE e.knowledge_base_id = @kb AND e.id = ANY(@ids)
               AND NOT EXISTS (SELECT 1 FROM search_vectors v WHERE v.embedding_id = e.id)
             """);
+        delete.Parameters.AddWithValue("kb", knowledgeBaseId);
         delete.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = locked.ToArray() });
         await delete.ExecuteNonQueryAsync(ct);
     }
@@ -95,7 +97,7 @@ internal sealed class VectorIndexer(EmbedderRegistry embedders) : IChunkIndexer
                 INSERT INTO search_embeddings (generation_id, tenant_id, knowledge_base_id, dims, vector_hash, embedding)
                 SELECT @generation, @tenant, @kb, @dims, x.hash, x.embedding::halfvec
                 FROM unnest(@hashes, @embeddings) AS x(hash, embedding)
-                ON CONFLICT (generation_id, vector_hash) DO NOTHING
+                ON CONFLICT (knowledge_base_id, generation_id, vector_hash) DO NOTHING
                 """))
             {
                 AddCommon(insert);
@@ -109,7 +111,7 @@ internal sealed class VectorIndexer(EmbedderRegistry embedders) : IChunkIndexer
                 SELECT @generation, x.chunk_id, @tenant, @kb, e.id
                 FROM unnest(@chunk_ids, @hashes) AS x(chunk_id, hash)
                 JOIN (SELECT id, vector_hash FROM search_embeddings
-                      WHERE generation_id = @generation AND vector_hash = ANY(@hashes) FOR KEY SHARE) e ON e.vector_hash = x.hash
+                      WHERE knowledge_base_id = @kb AND generation_id = @generation AND vector_hash = ANY(@hashes) FOR KEY SHARE) e ON e.vector_hash = x.hash
                 ON CONFLICT (generation_id, chunk_id) DO UPDATE SET embedding_id = excluded.embedding_id
                 """);
             AddCommon(map);

@@ -7,13 +7,14 @@ namespace Portal.Search;
 
 /// <summary>
 /// Nearest chunks by cosine distance. Each distinct vector is stored once per generation
-/// (<c>search_embeddings</c>, migration 0014) and the leg expands every vector it finds to the live
-/// chunks that carry it. Two plans, chosen by the size of the knowledge bases searched:
+/// (<c>search_embeddings</c>, migration 0014, partitioned by knowledge base with a graph per
+/// partition) and the leg expands every vector it finds to the live chunks that carry it. Queries
+/// name the knowledge bases (<c>knowledge_base_id = ANY(@kbs)</c>) so only their partitions are read. Two plans, chosen by the size of the knowledge bases searched:
 /// <list type="bullet">
 /// <item>up to <see cref="SearchOptions.ExactVectorScanMaxChunks"/> chunks, an exact scan: every
 /// vector of the generation is compared, sorted, and liveness and filters are checked in distance
 /// order until the pool is full. Exact, and cheap for a small knowledge base in a large shared index
-/// (a graph walk would mostly visit other tenants' vectors).</item>
+/// (a graph walk would mostly visit other knowledge bases' vectors).</item>
 /// <item>above it, the HNSW index. Filters (tenant by row-level security, generation, liveness and the
 /// request's filters) would starve a plain HNSW scan; pgvector 0.8's iterative scan keeps walking
 /// until LIMIT vectors pass them (bounded by <c>hnsw.max_scan_tuples</c>).</item>
@@ -79,7 +80,7 @@ internal static class VectorLeg
                SELECT s.id, s.distance FROM (
                    SELECT e.id, e.generation_id, e.embedding <=> @q::halfvec AS distance
                    FROM search_embeddings e
-                   WHERE e.generation_id = ANY(@generations)
+                   WHERE e.knowledge_base_id = ANY(@kbs) AND e.generation_id = ANY(@generations)
                    ORDER BY distance, e.id OFFSET 0) s
                WHERE {Carried("s")}
                LIMIT @pool
@@ -91,7 +92,7 @@ internal static class VectorLeg
             : $"""
                SELECT e.id, (e.embedding::halfvec({d})) <=> @q::halfvec({d}) AS distance
                FROM search_embeddings e
-               WHERE e.dims = {d} AND e.generation_id = ANY(@generations) AND {Carried("e")}
+               WHERE e.dims = {d} AND e.knowledge_base_id = ANY(@kbs) AND e.generation_id = ANY(@generations) AND {Carried("e")}
                ORDER BY (e.embedding::halfvec({d})) <=> @q::halfvec({d})
                LIMIT @pool
                """;
@@ -109,6 +110,7 @@ internal static class VectorLeg
             """;
         cmd.Parameters.Add(new NpgsqlParameter("q", NpgsqlDbType.Text) { Value = VectorText.Format(query) });
         cmd.Parameters.Add(new NpgsqlParameter("generations", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = generations.Select(g => g.Id).ToArray() });
+        cmd.Parameters.Add(new NpgsqlParameter("kbs", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = generations.Select(g => g.KnowledgeBaseId).ToArray() });
         cmd.Parameters.AddWithValue("pool", pool);
         return cmd;
     }
