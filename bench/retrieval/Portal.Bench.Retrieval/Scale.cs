@@ -24,8 +24,8 @@ internal static class Scale
     /// The build parameters of migration 0014's HNSW index; the benchmark rebuilds it with the same unless
     /// HNSW_M / HNSW_EF_CONSTRUCTION say otherwise (to measure a candidate for a new migration).
     /// </summary>
-    private static readonly int HnswM = int.Parse(Environment.GetEnvironmentVariable("HNSW_M") ?? "16"),
-        HnswEfConstruction = int.Parse(Environment.GetEnvironmentVariable("HNSW_EF_CONSTRUCTION") ?? "64");
+    private static readonly int HnswM = int.Parse(Environment.GetEnvironmentVariable("HNSW_M") ?? "24"),
+        HnswEfConstruction = int.Parse(Environment.GetEnvironmentVariable("HNSW_EF_CONSTRUCTION") ?? "128");
 
     public static IEnumerable<string> Synthetic(Random random, int count)
     {

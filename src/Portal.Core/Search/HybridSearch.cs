@@ -17,7 +17,8 @@ namespace Portal.Search;
 /// (HNSW) each fetch a candidate pool, fusion merges them, optional de-duplication and MMR diversify,
 /// and the top k are returned with each leg's rank and score.
 /// </summary>
-internal sealed partial class HybridSearch(PortalDbContext db, EmbedderRegistry embedders, IOptions<SearchOptions> options, ILogger<HybridSearch> logger)
+internal sealed partial class HybridSearch(PortalDbContext db, IDbContextFactory<PortalDbContext> contexts, EmbedderRegistry embedders,
+    IOptions<SearchOptions> options, ILogger<HybridSearch> logger)
 {
     /// <summary>Synonym expansions count less than the words the user typed.</summary>
     private const double SynonymWeight = 0.7;
@@ -35,13 +36,26 @@ internal sealed partial class HybridSearch(PortalDbContext db, EmbedderRegistry 
         var expansions = synonyms.Count == 0 ? [] : Synonyms.Expand(query.Text, synonyms);
 
         List<LegHit> keyword = [], vector = [];
-        if (mode != SearchMode.Vector)
+        var vectorText = string.Join(' ', expansions.Prepend(query.Text));
+        // In hybrid mode the vector leg runs beside the keyword leg, on its own connection.
+        var concurrentVector = mode == SearchMode.Hybrid && options.Value.ConcurrentLegs
+            ? VectorInOwnTransactionAsync(await CurrentTenantAsync(ct), scopes, vectorText, query, settings, pool, ct)
+            : null;
+        try
         {
-            var terms = KeywordLeg.Terms(SearchAnalyzer.Analyze(query.Text), expansions.SelectMany(SearchAnalyzer.Analyze), SynonymWeight);
-            keyword = await KeywordLeg.SearchAsync(db, scopes, terms, query.Filters, pool, options.Value.KeywordCandidateBudget, ct);
+            if (mode != SearchMode.Vector)
+            {
+                var terms = KeywordLeg.Terms(SearchAnalyzer.Analyze(query.Text), expansions.SelectMany(SearchAnalyzer.Analyze), SynonymWeight);
+                keyword = await KeywordLeg.SearchAsync(db, scopes, terms, query.Filters, pool, options.Value.KeywordCandidateBudget, ct);
+            }
         }
-        if (mode != SearchMode.Keyword)
-            vector = await VectorAsync(scopes, string.Join(' ', expansions.Prepend(query.Text)), query, settings, pool, ct);
+        finally
+        {
+            // Never leave the vector leg running unobserved, whatever the keyword leg did.
+            if (concurrentVector is not null) vector = await concurrentVector;
+        }
+        if (concurrentVector is null && mode != SearchMode.Keyword)
+            vector = await VectorAsync(db, scopes, vectorText, query, settings, pool, ct);
 
         var fused = mode switch
         {
@@ -77,7 +91,27 @@ internal sealed partial class HybridSearch(PortalDbContext db, EmbedderRegistry 
         return kbs.Select(k => new KnowledgeBaseScope(k.Id, RetrievalSettings.From(k.Retrieval), generations.GetValueOrDefault(k.Id))).ToList();
     }
 
-    private async Task<List<LegHit>> VectorAsync(List<KnowledgeBaseScope> scopes, string text, SearchQuery query,
+    /// <summary>The tenant the caller's transaction is set to (row-level security's <c>app.tenant_id</c>).</summary>
+    private async Task<Guid> CurrentTenantAsync(CancellationToken ct)
+    {
+        await using var cmd = SearchSql.Command(db, "SELECT current_setting('app.tenant_id')::uuid");
+        return (Guid)(await cmd.ExecuteScalarAsync(ct))!;
+    }
+
+    /// <summary>
+    /// The vector leg in a transaction of its own for the same tenant, so it can run while the keyword
+    /// leg uses the request's connection. Read-only; it sees committed chunks, as any search does.
+    /// </summary>
+    private async Task<List<LegHit>> VectorInOwnTransactionAsync(Guid tenantId, List<KnowledgeBaseScope> scopes, string text,
+        SearchQuery query, RetrievalSettings settings, int pool, CancellationToken ct)
+    {
+        await Task.Yield(); // the keyword leg starts at once
+        await using var own = await contexts.CreateDbContextAsync(ct);
+        await using var tx = await own.BeginTenantTransactionAsync(tenantId, ct);
+        return await VectorAsync(own, scopes, text, query, settings, pool, ct);
+    }
+
+    private async Task<List<LegHit>> VectorAsync(PortalDbContext context, List<KnowledgeBaseScope> scopes, string text, SearchQuery query,
         RetrievalSettings settings, int pool, CancellationToken ct)
     {
         var efSearch = query.EfSearch ?? settings.EfSearch ?? options.Value.EfSearch;
@@ -87,7 +121,7 @@ internal sealed partial class HybridSearch(PortalDbContext db, EmbedderRegistry 
         {
             var embedder = embedders.Resolve(space.Key);
             var embedded = (await embedder.EmbedAsync([text], ct))[0];
-            candidates.AddRange(await VectorLeg.SearchAsync(db, space.ToList(), embedded, query.Filters, pool,
+            candidates.AddRange(await VectorLeg.SearchAsync(context, space.ToList(), embedded, query.Filters, pool,
                 Math.Max(efSearch, pool), options.Value.MaxScanTuples, options.Value.ExactVectorScanMaxChunks, ct));
         }
         return candidates.OrderByDescending(h => h.Score).ThenBy(h => h.ChunkId).Take(pool)

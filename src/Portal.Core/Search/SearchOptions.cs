@@ -13,7 +13,7 @@ public sealed class SearchOptions
     [Range(16, 2000)] public int HashedEmbedderDimensions { get; set; } = 384;
 
     /// <summary>Default <c>hnsw.ef_search</c>: candidates the graph walk keeps; higher is slower and more exact.</summary>
-    [Range(10, 1000)] public int EfSearch { get; set; } = 100;
+    [Range(10, 1000)] public int EfSearch { get; set; } = 200;
 
     /// <summary><c>hnsw.max_scan_tuples</c>: how far an iterative scan may go to fill k results after filters.</summary>
     [Range(1000, 10_000_000)] public int MaxScanTuples { get; set; } = 50_000;
@@ -30,6 +30,12 @@ public sealed class SearchOptions
     /// until their document frequencies add up to this. Frequent terms still score the candidates.
     /// </summary>
     [Range(100, 10_000_000)] public int KeywordCandidateBudget { get; set; } = 1_000;
+
+    /// <summary>
+    /// Hybrid search runs the vector leg on a second connection while the keyword leg runs on the
+    /// request's, so its latency is the slower leg's rather than their sum. Off: one connection, one after the other.
+    /// </summary>
+    public bool ConcurrentLegs { get; set; } = true;
 
     [Range(1, 10_000)] public int BackfillBatchSize { get; set; } = 256;
 
