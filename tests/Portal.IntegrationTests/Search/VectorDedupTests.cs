@@ -86,4 +86,26 @@ public sealed class VectorDedupTests(SharedApp app)
         results[0].Count.ShouldBe(10);
         results[1].ShouldBe(results[0]);
     }
+
+    [Fact]
+    public async Task Switching_embedder_fills_a_new_generation_of_distinct_vectors_and_drops_the_old_one()
+    {
+        var owner = await app.RegisterAsync();
+        var kb = await CreateKnowledgeBaseAsync(app, owner.TenantId, """{"embedder": "hashed-ngram/v1/d384"}""");
+        var (_, ids) = await AddDocumentAsync(app, owner.TenantId, kb, "a.txt",
+            [new("expense claims need a receipt"), new("expense claims need a receipt"), new("the office closes at six")]);
+        (await app.Database.AdminScalarAsync<string>($"SELECT model_id FROM search_vector_generations WHERE knowledge_base_id = '{kb}' AND state = 'active'"))
+            .ShouldBe("hashed-ngram/v1/d384");
+
+        await app.Database.AdminScalarAsync<int>($"UPDATE knowledge_bases SET retrieval = '{{}}' WHERE id = '{kb}' RETURNING 1");
+        await app.Services.GetRequiredService<EmbeddingBackfill>().RunAsync(CancellationToken.None);
+
+        var active = await app.Database.AdminScalarAsync<long>($"SELECT id FROM search_vector_generations WHERE knowledge_base_id = '{kb}' AND state = 'active'");
+        (await app.Database.AdminScalarAsync<string>($"SELECT model_id FROM search_vector_generations WHERE id = {active}")).ShouldBe("hashed-ngram/v2/d384");
+        (await app.Database.AdminScalarAsync<long>($"SELECT count(*) FROM search_embeddings WHERE knowledge_base_id = '{kb}' AND generation_id <> {active}")).ShouldBe(0);
+        (await app.Database.AdminScalarAsync<long>($"SELECT count(*) FROM search_embeddings WHERE knowledge_base_id = '{kb}' AND generation_id = {active}")).ShouldBe(2);
+        (await app.Database.AdminScalarAsync<long>($"SELECT count(*) FROM search_vectors WHERE knowledge_base_id = '{kb}' AND generation_id = {active}")).ShouldBe(3);
+        var hits = await SearchAsync(app, owner.TenantId, new SearchQuery("expense claims need a receipt") { Mode = SearchMode.Vector });
+        hits.Take(2).Select(h => h.ChunkId).Order().ShouldBe(ids[..2]);
+    }
 }
