@@ -9,6 +9,7 @@ using Portal.Search.Analysis;
 using Portal.Search.Embeddings;
 using Portal.Search.Fusion;
 using Portal.Search.Keyword;
+using Portal.Tenancy;
 
 namespace Portal.Search;
 
@@ -17,8 +18,8 @@ namespace Portal.Search;
 /// (HNSW) each fetch a candidate pool, fusion merges them, optional de-duplication and MMR diversify,
 /// and the top k are returned with each leg's rank and score.
 /// </summary>
-internal sealed partial class HybridSearch(PortalDbContext db, IDbContextFactory<PortalDbContext> contexts, EmbedderRegistry embedders,
-    IOptions<SearchOptions> options, ILogger<HybridSearch> logger)
+internal sealed partial class HybridSearch(PortalDbContext db, VectorLegConnections vectorConnections, TenantContext tenant,
+    EmbedderRegistry embedders, IOptions<SearchOptions> options, ILogger<HybridSearch> logger)
 {
     /// <summary>Synonym expansions count less than the words the user typed.</summary>
     private const double SynonymWeight = 0.7;
@@ -106,7 +107,7 @@ internal sealed partial class HybridSearch(PortalDbContext db, IDbContextFactory
         SearchQuery query, RetrievalSettings settings, int pool, CancellationToken ct)
     {
         await Task.Yield(); // the keyword leg starts at once
-        await using var own = await contexts.CreateDbContextAsync(ct);
+        await using var own = vectorConnections.CreateContext(tenant);
         await using var tx = await own.BeginTenantTransactionAsync(tenantId, ct);
         return await VectorAsync(own, scopes, text, query, settings, pool, ct);
     }

@@ -26,6 +26,7 @@ public static class SearchRegistration
         });
         services.AddSingleton<IChunkIndexer, KeywordIndexer>();
         services.AddSingleton<IChunkIndexer, VectorIndexer>();
+        services.AddSingleton<VectorLegConnections>();
         services.AddScoped<HybridSearch>();
         services.AddSingleton<EmbeddingBackfill>();
         return services;
