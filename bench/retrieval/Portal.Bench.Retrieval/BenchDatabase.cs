@@ -22,25 +22,30 @@ internal sealed class BenchDatabase : IAsyncDisposable
     {
         var server = Environment.GetEnvironmentVariable("PORTAL_ADMIN_CONNECTION")
             ?? throw new InvalidOperationException("PORTAL_ADMIN_CONNECTION is not set; run through ./portal bench retrieval.");
-        var name = $"portal_bench_{label}_{Guid.NewGuid().ToString("N")[..8]}";
+        var reuse = Environment.GetEnvironmentVariable("BENCH_REUSE_DB");
+        var name = reuse ?? $"portal_bench_{label}_{Guid.NewGuid().ToString("N")[..8]}";
         var admin = new NpgsqlConnectionStringBuilder(server);
         var root = Root();
-        var psql = Process.Start(new ProcessStartInfo("psql", ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", admin.Host!, "-p", admin.Port.ToString(),
-            "-U", admin.Username!, "-d", "postgres", "-v", $"db={name}", "-f", Path.Combine(root, "deploy/postgres/bootstrap.sql")]))!;
-        await psql.WaitForExitAsync();
-        if (psql.ExitCode != 0) throw new InvalidOperationException("bootstrap failed");
+        if (reuse is null) await BootstrapAndMigrateAsync(admin, name, root);
         admin.Database = name;
-        var port = admin.Port;
-        await new MigrationRunner(NullLogger<MigrationRunner>.Instance).ApplyAsync(
-            $"Host=127.0.0.1;Port={port};Database={name};Username=portal_owner;Password=portal_owner_dev;Pooling=false", CancellationToken.None);
         var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["ConnectionStrings:Portal"] = $"Host=127.0.0.1;Port={port};Database={name};Username=portal_app;Password=portal_app_dev;Maximum Pool Size=20",
+            ["ConnectionStrings:Portal"] = $"Host=127.0.0.1;Port={admin.Port};Database={name};Username=portal_app;Password=portal_app_dev;Maximum Pool Size=20",
         }).AddEnvironmentVariables().Build(); // e.g. Search__KeywordCandidateBudget=100000
         var services = new ServiceCollection().AddSingleton<IConfiguration>(config).AddLogging();
         services.AddPortalCore();
         services.AddPortalSearch();
         return new BenchDatabase { Name = name, Admin = admin.ConnectionString, Services = services.BuildServiceProvider() };
+    }
+
+    private static async Task BootstrapAndMigrateAsync(NpgsqlConnectionStringBuilder admin, string name, string root)
+    {
+        var psql = Process.Start(new ProcessStartInfo("psql", ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", admin.Host!, "-p", admin.Port.ToString(),
+            "-U", admin.Username!, "-d", "postgres", "-v", $"db={name}", "-f", Path.Combine(root, "deploy/postgres/bootstrap.sql")]))!;
+        await psql.WaitForExitAsync();
+        if (psql.ExitCode != 0) throw new InvalidOperationException("bootstrap failed");
+        await new MigrationRunner(NullLogger<MigrationRunner>.Instance).ApplyAsync(
+            $"Host=127.0.0.1;Port={admin.Port};Database={name};Username=portal_owner;Password=portal_owner_dev;Pooling=false", CancellationToken.None);
     }
 
     public async Task ExecAsync(string sql, int timeoutSeconds = 3600)
@@ -85,7 +90,8 @@ internal sealed class BenchDatabase : IAsyncDisposable
     {
         await Services.DisposeAsync();
         NpgsqlConnection.ClearAllPools();
-        if (Environment.GetEnvironmentVariable("BENCH_KEEP_DB") == "1") { Console.WriteLine($"kept database {Name}"); return; }
+        if (Environment.GetEnvironmentVariable("BENCH_KEEP_DB") == "1" || Environment.GetEnvironmentVariable("BENCH_REUSE_DB") is not null)
+        { Console.WriteLine($"kept database {Name}"); return; }
         var admin = new NpgsqlConnectionStringBuilder(Admin) { Database = "postgres" };
         await using var conn = new NpgsqlConnection(admin.ConnectionString);
         await conn.OpenAsync();

@@ -55,112 +55,134 @@ internal static class Scale
         var embedder = new HashedNgramEmbedder();
         Console.WriteLine($"scale: {total:N0} chunks, tenants {sizes[0]:N0} + 49 × ~{sizes[1]:N0}");
 
-        var load = Stopwatch.StartNew();
-        await using var conn = new NpgsqlConnection(bench.Admin);
-        await conn.OpenAsync();
-        // Indexes are built after the load, as a bulk import should.
-        await Exec(conn, "DROP INDEX ix_search_embeddings_hnsw_384; DROP INDEX ix_search_keyword_chunks_terms"); // drops the partitions' indexes too
-        await Exec(conn, "INSERT INTO tenants (id, name) SELECT id, 'bench' FROM unnest(@t) id; " +
-                         "INSERT INTO knowledge_bases (id, tenant_id, name) SELECT id, id, 'kb' FROM unnest(@t) id; " +
-                         "INSERT INTO search_vector_generations (tenant_id, knowledge_base_id, model_id, dims, state) " +
-                         "SELECT id, id, 'hashed-ngram/v2/d384', 384, 'active' FROM unnest(@t) WITH ORDINALITY AS x(id, n) ORDER BY n", tenants);
-        // Tenant i's knowledge base id is its tenant id; generation ids are 1..50 in tenant order.
+        var reuse = Environment.GetEnvironmentVariable("BENCH_REUSE_DB");
         var bigTenantVectors = new List<(long Id, float[] V)>();
-        long chunkId = 0, embeddingId = 0;
         var vector = new float[384];
-        for (var t = 0; t < tenants.Length; t++)
+        if (reuse is not null)
         {
-            var tenant = tenants[t];
-            var texts = Enumerable.Range(0, sizes[t]).Select(_ => random.NextDouble() < 0.3 ? cmrcWindows[random.Next(cmrcWindows.Count)] : null).ToList();
-            var synthetic = Synthetic(random, texts.Count(x => x is null)).GetEnumerator();
-            for (var i = 0; i < texts.Count; i++) if (texts[i] is null) { synthetic.MoveNext(); texts[i] = synthetic.Current; }
-            var docs = Enumerable.Range(0, (texts.Count + 99) / 100).Select(_ => Guid.CreateVersion7()).ToArray();
-            // A binary import disposed without CompleteAsync is rolled back.
-            await using (var w = await conn.BeginBinaryImportAsync("COPY documents (id, tenant_id, knowledge_base_id, name, format, size_bytes, content_hash, blob_key, status, active_version, created_by) FROM STDIN BINARY"))
+            // Latency, plans and recall again on a database an earlier run kept (BENCH_KEEP_DB=1): the same
+            // random draws are replayed, so tenants, the big tenant's vectors and the queries are the same.
+            await using var admin = new NpgsqlConnection(bench.Admin);
+            await admin.OpenAsync();
+            await using (var cmd = new NpgsqlCommand("SELECT tenant_id FROM search_vector_generations ORDER BY id", admin))
+            await using (var r = await cmd.ExecuteReaderAsync())
+                for (var t = 0; await r.ReadAsync(); t++) tenants[t] = r.GetGuid(0);
+            for (var t = 0; t < tenants.Length; t++)
             {
-                foreach (var d in docs)
-                    await w.WriteRowAsync(default, d, tenant, tenant, "doc", "text", 0L, d.ToString("N") + d.ToString("N"), "b", "Indexed", 1, "bench");
-                await w.CompleteAsync();
+                var texts = Enumerable.Range(0, sizes[t]).Select(_ => random.NextDouble() < 0.3 ? cmrcWindows[random.Next(cmrcWindows.Count)] : null).ToList();
+                var synthetic = Synthetic(random, texts.Count(x => x is null)).GetEnumerator();
+                for (var i = 0; i < texts.Count; i++) if (texts[i] is null) { synthetic.MoveNext(); texts[i] = synthetic.Current; }
+                if (t == 0) for (var i = 0; i < texts.Count; i++) bigTenantVectors.Add((i + 1, embedder.Embed(texts[i]!)));
             }
-            var first = chunkId + 1;
-            await using (var w = await conn.BeginBinaryImportAsync("COPY chunks (tenant_id, knowledge_base_id, document_id, document_version, chunk_index, text, char_start, char_end, source_name, source_type, language, token_count, content_hash) FROM STDIN BINARY"))
-            {
-                for (var i = 0; i < texts.Count; i++)
-                    await w.WriteRowAsync(default, tenant, tenant, docs[i / 100], 1, i % 100, texts[i]!, 0, texts[i]!.Length, "doc", "text", "zh", 50, "h");
-                await w.CompleteAsync();
-            }
-            var df = new Dictionary<string, int>();
-            long totalLength = 0;
-            await using (var keyword = await conn.BeginTextImportAsync("COPY search_keyword_chunks (chunk_id, tenant_id, knowledge_base_id, length, terms) FROM STDIN"))
-            {
-                for (var i = 0; i < texts.Count; i++)
-                {
-                    var terms = KeywordTerms.Of(texts[i]);
-                    totalLength += terms.Length;
-                    foreach (var term in terms.Frequencies.Keys) df[term] = df.GetValueOrDefault(term) + 1;
-                    await keyword.WriteLineAsync($"{first + i}\t{tenant}\t{tenant}\t{terms.Length}\t{terms.ToTsVector()}");
-                }
-            }
-            await using (var w = await conn.BeginBinaryImportAsync("COPY search_term_stats (tenant_id, knowledge_base_id, term, df) FROM STDIN BINARY"))
-            {
-                foreach (var (term, count) in df) await w.WriteRowAsync(default, tenant, tenant, term, count);
-                await w.CompleteAsync();
-            }
-            await Exec(conn, $"INSERT INTO search_kb_stats VALUES ('{tenant}', '{tenant}', {texts.Count}, {totalLength})");
-            // As VectorIndexer writes them: each distinct vector once per generation, every chunk mapped to one.
-            var distinct = new Dictionary<string, long>();
-            var mapping = new long[texts.Count];
-            await using (var w = await conn.BeginTextImportAsync("COPY search_embeddings (id, generation_id, tenant_id, knowledge_base_id, dims, vector_hash, embedding) FROM STDIN"))
-            {
-                for (var i = 0; i < texts.Count; i++)
-                {
-                    embedder.Embed(texts[i]!, vector);
-                    if (t == 0) bigTenantVectors.Add((first + i, (float[])vector.Clone()));
-                    var hash = HalfVectorHash.Of(vector);
-                    var key = Convert.ToHexString(hash);
-                    if (!distinct.TryGetValue(key, out var id))
-                    {
-                        distinct[key] = id = ++embeddingId;
-                        await w.WriteLineAsync($"{id}\t{t + 1}\t{tenant}\t{tenant}\t384\t\\\\x{key}\t{VectorText.Format(vector)}");
-                    }
-                    mapping[i] = id;
-                }
-            }
-            await using (var w = await conn.BeginBinaryImportAsync("COPY search_vectors (generation_id, chunk_id, tenant_id, knowledge_base_id, embedding_id) FROM STDIN BINARY"))
-            {
-                for (var i = 0; i < texts.Count; i++) await w.WriteRowAsync(default, (long)(t + 1), first + i, tenant, tenant, mapping[i]);
-                await w.CompleteAsync();
-            }
-            if (t == 0) Console.WriteLine($"tenant 0: {texts.Count:N0} chunks, {distinct.Count:N0} distinct vectors");
-            chunkId += texts.Count;
+            Console.WriteLine($"reusing {reuse}");
         }
-        await Exec(conn, $"SELECT setval('search_embeddings_id_seq', {embeddingId})");
-        Console.WriteLine($"distinct vectors: {embeddingId:N0} of {chunkId:N0} chunks");
-        Console.WriteLine($"load (COPY, analysis and embedding included): {load.Elapsed.TotalSeconds:F0} s");
-        var build = Stopwatch.StartNew();
-        await Exec(conn, "SET maintenance_work_mem = '2GB'; SET max_parallel_maintenance_workers = 2; " +
-            "CREATE INDEX ix_search_keyword_chunks_terms ON search_keyword_chunks USING gin (knowledge_base_id, terms)");
-        Console.WriteLine($"GIN build (knowledge base, terms): {build.Elapsed.TotalSeconds:F0} s");
-        build.Restart();
-        await Exec(conn, "SET maintenance_work_mem = '3GB'; SET max_parallel_maintenance_workers = 2; " +
-            // As migration 0014 builds it: one graph per partition, attached to the parent's index.
-            $"CREATE INDEX ix_search_embeddings_hnsw_384 ON ONLY search_embeddings USING hnsw ((embedding::halfvec(384)) halfvec_cosine_ops) WITH (m = {HnswM}, ef_construction = {HnswEfConstruction}) WHERE dims = 384");
-        for (var p = 0; p < 32; p++)
+        else
+        {
+            var load = Stopwatch.StartNew();
+            await using var conn = new NpgsqlConnection(bench.Admin);
+            await conn.OpenAsync();
+            // Indexes are built after the load, as a bulk import should.
+            await Exec(conn, "DROP INDEX ix_search_embeddings_hnsw_384; DROP INDEX ix_search_keyword_chunks_terms"); // drops the partitions' indexes too
+            await Exec(conn, "INSERT INTO tenants (id, name) SELECT id, 'bench' FROM unnest(@t) id; " +
+                             "INSERT INTO knowledge_bases (id, tenant_id, name) SELECT id, id, 'kb' FROM unnest(@t) id; " +
+                             "INSERT INTO search_vector_generations (tenant_id, knowledge_base_id, model_id, dims, state) " +
+                             "SELECT id, id, 'hashed-ngram/v2/d384', 384, 'active' FROM unnest(@t) WITH ORDINALITY AS x(id, n) ORDER BY n", tenants);
+            // Tenant i's knowledge base id is its tenant id; generation ids are 1..50 in tenant order.
+            long chunkId = 0, embeddingId = 0;
+            for (var t = 0; t < tenants.Length; t++)
+            {
+                var tenant = tenants[t];
+                var texts = Enumerable.Range(0, sizes[t]).Select(_ => random.NextDouble() < 0.3 ? cmrcWindows[random.Next(cmrcWindows.Count)] : null).ToList();
+                var synthetic = Synthetic(random, texts.Count(x => x is null)).GetEnumerator();
+                for (var i = 0; i < texts.Count; i++) if (texts[i] is null) { synthetic.MoveNext(); texts[i] = synthetic.Current; }
+                var docs = Enumerable.Range(0, (texts.Count + 99) / 100).Select(_ => Guid.CreateVersion7()).ToArray();
+                // A binary import disposed without CompleteAsync is rolled back.
+                await using (var w = await conn.BeginBinaryImportAsync("COPY documents (id, tenant_id, knowledge_base_id, name, format, size_bytes, content_hash, blob_key, status, active_version, created_by) FROM STDIN BINARY"))
+                {
+                    foreach (var d in docs)
+                        await w.WriteRowAsync(default, d, tenant, tenant, "doc", "text", 0L, d.ToString("N") + d.ToString("N"), "b", "Indexed", 1, "bench");
+                    await w.CompleteAsync();
+                }
+                var first = chunkId + 1;
+                await using (var w = await conn.BeginBinaryImportAsync("COPY chunks (tenant_id, knowledge_base_id, document_id, document_version, chunk_index, text, char_start, char_end, source_name, source_type, language, token_count, content_hash) FROM STDIN BINARY"))
+                {
+                    for (var i = 0; i < texts.Count; i++)
+                        await w.WriteRowAsync(default, tenant, tenant, docs[i / 100], 1, i % 100, texts[i]!, 0, texts[i]!.Length, "doc", "text", "zh", 50, "h");
+                    await w.CompleteAsync();
+                }
+                var df = new Dictionary<string, int>();
+                long totalLength = 0;
+                await using (var keyword = await conn.BeginTextImportAsync("COPY search_keyword_chunks (chunk_id, tenant_id, knowledge_base_id, length, terms) FROM STDIN"))
+                {
+                    for (var i = 0; i < texts.Count; i++)
+                    {
+                        var terms = KeywordTerms.Of(texts[i]);
+                        totalLength += terms.Length;
+                        foreach (var term in terms.Frequencies.Keys) df[term] = df.GetValueOrDefault(term) + 1;
+                        await keyword.WriteLineAsync($"{first + i}\t{tenant}\t{tenant}\t{terms.Length}\t{terms.ToTsVector()}");
+                    }
+                }
+                await using (var w = await conn.BeginBinaryImportAsync("COPY search_term_stats (tenant_id, knowledge_base_id, term, df) FROM STDIN BINARY"))
+                {
+                    foreach (var (term, count) in df) await w.WriteRowAsync(default, tenant, tenant, term, count);
+                    await w.CompleteAsync();
+                }
+                await Exec(conn, $"INSERT INTO search_kb_stats VALUES ('{tenant}', '{tenant}', {texts.Count}, {totalLength})");
+                // As VectorIndexer writes them: each distinct vector once per generation, every chunk mapped to one.
+                var distinct = new Dictionary<string, long>();
+                var mapping = new long[texts.Count];
+                await using (var w = await conn.BeginTextImportAsync("COPY search_embeddings (id, generation_id, tenant_id, knowledge_base_id, dims, vector_hash, embedding) FROM STDIN"))
+                {
+                    for (var i = 0; i < texts.Count; i++)
+                    {
+                        embedder.Embed(texts[i]!, vector);
+                        if (t == 0) bigTenantVectors.Add((first + i, (float[])vector.Clone()));
+                        var hash = HalfVectorHash.Of(vector);
+                        var key = Convert.ToHexString(hash);
+                        if (!distinct.TryGetValue(key, out var id))
+                        {
+                            distinct[key] = id = ++embeddingId;
+                            await w.WriteLineAsync($"{id}\t{t + 1}\t{tenant}\t{tenant}\t384\t\\\\x{key}\t{VectorText.Format(vector)}");
+                        }
+                        mapping[i] = id;
+                    }
+                }
+                await using (var w = await conn.BeginBinaryImportAsync("COPY search_vectors (generation_id, chunk_id, tenant_id, knowledge_base_id, embedding_id) FROM STDIN BINARY"))
+                {
+                    for (var i = 0; i < texts.Count; i++) await w.WriteRowAsync(default, (long)(t + 1), first + i, tenant, tenant, mapping[i]);
+                    await w.CompleteAsync();
+                }
+                if (t == 0) Console.WriteLine($"tenant 0: {texts.Count:N0} chunks, {distinct.Count:N0} distinct vectors");
+                chunkId += texts.Count;
+            }
+            await Exec(conn, $"SELECT setval('search_embeddings_id_seq', {embeddingId})");
+            Console.WriteLine($"distinct vectors: {embeddingId:N0} of {chunkId:N0} chunks");
+            Console.WriteLine($"load (COPY, analysis and embedding included): {load.Elapsed.TotalSeconds:F0} s");
+            var build = Stopwatch.StartNew();
+            await Exec(conn, "SET maintenance_work_mem = '2GB'; SET max_parallel_maintenance_workers = 2; " +
+                "CREATE INDEX ix_search_keyword_chunks_terms ON search_keyword_chunks USING gin (knowledge_base_id, terms)");
+            Console.WriteLine($"GIN build (knowledge base, terms): {build.Elapsed.TotalSeconds:F0} s");
+            build.Restart();
             await Exec(conn, "SET maintenance_work_mem = '3GB'; SET max_parallel_maintenance_workers = 2; " +
-                $"CREATE INDEX ix_search_embeddings_p{p}_hnsw_384 ON search_embeddings_p{p} USING hnsw ((embedding::halfvec(384)) halfvec_cosine_ops) WITH (m = {HnswM}, ef_construction = {HnswEfConstruction}) WHERE dims = 384; " +
-                $"ALTER INDEX ix_search_embeddings_hnsw_384 ATTACH PARTITION ix_search_embeddings_p{p}_hnsw_384");
-        Console.WriteLine($"HNSW build (32 partitions, m {HnswM}, ef_construction {HnswEfConstruction}): {build.Elapsed.TotalSeconds:F0} s");
-        await Exec(conn, "VACUUM ANALYZE"); // its own statement: VACUUM cannot run in a transaction block
-        Console.WriteLine($"HNSW build (m {HnswM}, ef_construction {HnswEfConstruction}, 2 parallel workers) + VACUUM ANALYZE: {build.Elapsed.TotalSeconds:F0} s; total build {load.Elapsed.TotalSeconds:F0} s");
-        await using (var sizesCmd = new NpgsqlCommand("""
-            SELECT c.relname, pg_size_pretty(sum(pg_total_relation_size(r))), pg_size_pretty(sum(pg_relation_size(r))), sum(pg_total_relation_size(r))::bigint
-            FROM pg_class c LEFT JOIN LATERAL pg_partition_tree(c.oid) t ON true CROSS JOIN LATERAL (SELECT coalesce(t.relid, c.oid) AS r) x WHERE c.relname IN ('search_keyword_chunks', 'search_keyword_chunks_pkey', 'ix_search_keyword_chunks_terms',
-                'search_term_stats', 'search_term_stats_pkey', 'search_vectors', 'search_vectors_pkey', 'ix_search_vectors_chunk', 'ix_search_vectors_embedding',
-                'search_embeddings', 'search_embeddings_pkey', 'search_embeddings_knowledge_base_id_generation_id_vector_hash_key', 'ix_search_embeddings_hnsw_384', 'chunks')
-            GROUP BY c.relname ORDER BY c.relname
-            """, conn))
-        await using (var r = await sizesCmd.ExecuteReaderAsync())
-            while (await r.ReadAsync()) Console.WriteLine($"size {r.GetString(0)}: total {r.GetString(1)} (main fork {r.GetString(2)}; {r.GetInt64(3) / (double)total:F0} B/chunk)");
+                // As migration 0014 builds it: one graph per partition, attached to the parent's index.
+                $"CREATE INDEX ix_search_embeddings_hnsw_384 ON ONLY search_embeddings USING hnsw ((embedding::halfvec(384)) halfvec_cosine_ops) WITH (m = {HnswM}, ef_construction = {HnswEfConstruction}) WHERE dims = 384");
+            for (var p = 0; p < 32; p++)
+                await Exec(conn, "SET maintenance_work_mem = '3GB'; SET max_parallel_maintenance_workers = 2; " +
+                    $"CREATE INDEX ix_search_embeddings_p{p}_hnsw_384 ON search_embeddings_p{p} USING hnsw ((embedding::halfvec(384)) halfvec_cosine_ops) WITH (m = {HnswM}, ef_construction = {HnswEfConstruction}) WHERE dims = 384; " +
+                    $"ALTER INDEX ix_search_embeddings_hnsw_384 ATTACH PARTITION ix_search_embeddings_p{p}_hnsw_384");
+            Console.WriteLine($"HNSW build (32 partitions, m {HnswM}, ef_construction {HnswEfConstruction}): {build.Elapsed.TotalSeconds:F0} s");
+            await Exec(conn, "VACUUM ANALYZE"); // its own statement: VACUUM cannot run in a transaction block
+            Console.WriteLine($"HNSW build (m {HnswM}, ef_construction {HnswEfConstruction}, 2 parallel workers) + VACUUM ANALYZE: {build.Elapsed.TotalSeconds:F0} s; total build {load.Elapsed.TotalSeconds:F0} s");
+            await using (var sizesCmd = new NpgsqlCommand("""
+                SELECT c.relname, pg_size_pretty(sum(pg_total_relation_size(r))), pg_size_pretty(sum(pg_relation_size(r))), sum(pg_total_relation_size(r))::bigint
+                FROM pg_class c LEFT JOIN LATERAL pg_partition_tree(c.oid) t ON true CROSS JOIN LATERAL (SELECT coalesce(t.relid, c.oid) AS r) x WHERE c.relname IN ('search_keyword_chunks', 'search_keyword_chunks_pkey', 'ix_search_keyword_chunks_terms',
+                    'search_term_stats', 'search_term_stats_pkey', 'search_vectors', 'search_vectors_pkey', 'ix_search_vectors_chunk', 'ix_search_vectors_embedding',
+                    'search_embeddings', 'search_embeddings_pkey', 'search_embeddings_knowledge_base_id_generation_id_vector_hash_key', 'ix_search_embeddings_hnsw_384', 'chunks')
+                GROUP BY c.relname ORDER BY c.relname
+                """, conn))
+            await using (var r = await sizesCmd.ExecuteReaderAsync())
+                while (await r.ReadAsync()) Console.WriteLine($"size {r.GetString(0)}: total {r.GetString(1)} (main fork {r.GetString(2)}; {r.GetInt64(3) / (double)total:F0} B/chunk)");
+        }
 
         var questions = cmrc.SelectMany(p => p.Questions.Select(q => q.Question)).ToList();
         var queries = Enumerable.Range(0, 200).Select(i => i % 2 == 0 ? questions[random.Next(questions.Count)] : string.Join(' ', Synthetic(random, 1).First().Split(' ').Take(4))).ToList();
@@ -209,7 +231,7 @@ internal static class Scale
         }
         var n = recallQueries.Count;
         var firstBig = bigTenantVectors[0].Id;
-        foreach (var ef in new[] { 100, 200, 400, 800 })
+        foreach (var ef in new[] { 100, 200, 400, 800, 1000 })
         {
             double recall = 0, ms = 0;
             for (var i = 0; i < n; i++)
@@ -231,7 +253,8 @@ internal static class Scale
             foreach (var q in queries.Take(20)) counts.Add((await bench.SearchAsync(tenants[smallest], new SearchQuery(q) { Mode = mode, TopK = 10 })).Count);
             Console.WriteLine($"smallest tenant ({sizes[smallest]:N0} chunks), {mode}: result counts min {counts.Min()}, max {counts.Max()} (k 10)");
         }
-        await HnswPeer(bigTenantVectors, queryVectors, pgMs);
+        if (reuse is null) await HnswPeer(bigTenantVectors, queryVectors, pgMs);
+        else Console.WriteLine("hnswlib peer: not re-run on a reused database (its figures are the first run's)");
     }
 
     /// <summary>
