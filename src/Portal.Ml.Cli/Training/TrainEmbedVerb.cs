@@ -19,7 +19,7 @@ internal sealed class TrainEmbedVerb : ICliVerb
     public string Usage => "--base DIR|hashed --data FILE.jsonl --out DIR [--method full|lora] [--tenant ID] [--kb KB_ID | --corpus FILE.txt] " +
         "[--mined-out FILE.jsonl] [--negatives 7] [--temperature 0.02] [--epochs N] [--lr X] [--batch-size N] [--grad-accum 1] [--max-length 256] " +
         "[--rank 8] [--alpha 16] [--targets query,key,value,dense] [--pooling cls|mean] [--query-instruction TEXT] [--passage-prefix TEXT] " +
-        "[--warmup-ratio 0.1] [--checkpoint-every N] [--resume] [--seed 42] [--version V] [--dimensions 384]";
+        "[--warmup-ratio 0.1] [--checkpoints DIR (default OUT.checkpoints)] [--checkpoint-every N] [--resume] [--seed 42] [--version V] [--dimensions 384]";
 
     public async Task<int> RunAsync(CliArguments arguments, TextWriter output, CancellationToken ct)
     {
@@ -108,7 +108,7 @@ internal sealed class TrainEmbedVerb : ICliVerb
             },
             QueryInstruction = arguments.Optional("query-instruction"),
             PassagePrefix = arguments.Optional("passage-prefix"),
-            CheckpointDirectory = Path.Combine(Path.GetFullPath(outDirectory) + ".checkpoints"),
+            CheckpointDirectory = arguments.Optional("checkpoints") ?? Path.TrimEndingDirectorySeparator(Path.GetFullPath(outDirectory)) + ".checkpoints",
             CheckpointEvery = arguments.Int("checkpoint-every", 0),
             Resume = arguments.Flag("resume"),
             Device = torch.cuda.is_available() ? torch.CUDA : torch.CPU,

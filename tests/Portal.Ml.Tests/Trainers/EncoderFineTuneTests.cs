@@ -146,4 +146,32 @@ public sealed class EncoderFineTuneTests : IDisposable
         }
         File.ReadAllText(Path.Combine(adapter, PeftAdapterFormat.ConfigFile)).ShouldContain("\"task_type\": \"FEATURE_EXTRACTION\"");
     }
+
+    [Fact]
+    public void A_resumed_lora_run_ends_with_the_adapter_of_an_uninterrupted_one()
+    {
+        using var baseEmbedder = new HuggingFaceEmbedder("base", new HuggingFaceEmbedderSettings { Path = bert });
+        var examples = Mined(baseEmbedder).Take(24).ToList();
+        var options = new EncoderFineTuneOptions
+        {
+            Method = EncoderFineTuneMethod.Lora, LearningRate = 1e-2, Epochs = 2, BatchSize = 4, GradientAccumulation = 2, MaxLength = 32,
+            CheckpointDirectory = Path.Combine(folder, "checkpoints"), CheckpointEvery = 1,
+        };
+
+        var (whole, wholeTrainer, wholeDirectory) = Train(examples, options with { CheckpointDirectory = Path.Combine(folder, "whole") });
+        var (stopped, _, stoppedDirectory) = Train(examples, options with { StopAfterStep = 2 });
+        stoppedDirectory.Dispose();
+        var (resumed, resumedTrainer, resumedDirectory) = Train(examples, options with { Resume = true });
+
+        using (wholeDirectory)
+        using (resumedDirectory)
+        {
+            stopped.Steps.ShouldBe(2);
+            resumed.ResumedFromStep.ShouldBe(2);
+            resumed.Steps.ShouldBe(whole.Steps);
+            var expected = Portal.Ml.Training.Lora.LoraSftTrainer.AdapterParameters(wholeTrainer.Encoder.Root);
+            foreach (var (name, tensor) in Portal.Ml.Training.Lora.LoraSftTrainer.AdapterParameters(resumedTrainer.Encoder.Root))
+                tensor.sub(expected[name]).abs().max().ToDouble().ShouldBeLessThan(1e-5, name);
+        }
+    }
 }
