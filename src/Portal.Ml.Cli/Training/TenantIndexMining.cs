@@ -14,22 +14,19 @@ namespace Portal.Ml.Cli.Training;
 /// </summary>
 internal static class TenantIndexMining
 {
-    public static async Task<List<ContrastiveExample>> MineAsync(IReadOnlyList<ContrastiveExample> examples, Guid tenantId, Guid knowledgeBaseId,
-        HardNegativeMiner miner, CancellationToken ct)
-    {
-        var configuration = new ConfigurationBuilder()
+    /// <summary>appsettings.json in the working folder, then the environment (<c>ConnectionStrings__Portal</c>, <c>Ml__Embedders__…</c>).</summary>
+    public static IConfiguration DefaultConfiguration() =>
+        new ConfigurationBuilder()
             .AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"), optional: true)
             .AddEnvironmentVariables()
             .Build();
-        await using var services = SearchServices(configuration).BuildServiceProvider();
-        return await MineAsync(services, examples, tenantId, knowledgeBaseId, miner, ct);
-    }
 
-    public static Task<List<ContrastiveExample>> MineAsync(IServiceProvider services, IReadOnlyList<ContrastiveExample> examples, Guid tenantId,
+    public static async Task<List<ContrastiveExample>> MineAsync(IConfiguration configuration, IReadOnlyList<ContrastiveExample> examples, Guid tenantId,
         Guid knowledgeBaseId, HardNegativeMiner miner, CancellationToken ct)
     {
+        await using var services = SearchServices(configuration).BuildServiceProvider();
         var ranker = new KnowledgeBaseRanker(services, tenantId, knowledgeBaseId);
-        return miner.MineAsync(examples, ranker.RankAsync, ct);
+        return await miner.MineAsync(examples, ranker.RankAsync, ct);
     }
 
     /// <summary>The part of the web host that search needs: database, tenancy, embedders (hashed, projections, Ml:Embedders).</summary>

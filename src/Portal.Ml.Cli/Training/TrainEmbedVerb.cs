@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Portal.Ml.Embeddings;
 using Portal.Ml.Models.HuggingFace;
 using Portal.Ml.Training.Embeddings;
@@ -12,12 +13,12 @@ namespace Portal.Ml.Cli.Training;
 /// adapter); <c>--base hashed</c> learns a low-rank projection over the hashed n-gram embedder, written where the
 /// search host loads tenant projections (<c>Search:ProjectionsDirectory</c>).
 /// </summary>
-internal sealed class TrainEmbedVerb : ICliVerb
+internal sealed class TrainEmbedVerb(IConfiguration? configuration = null) : ICliVerb
 {
     public string Name => "train embed";
 
     public string Usage => "--base DIR|hashed --data FILE.jsonl --out DIR [--method full|lora] [--tenant ID] [--kb KB_ID | --corpus FILE.txt] " +
-        "[--mined-out FILE.jsonl] [--negatives 7] [--temperature 0.02] [--epochs N] [--lr X] [--batch-size N] [--grad-accum 1] [--max-length 256] " +
+        "[--mined-out FILE.jsonl] [--mine-only] [--negatives 7] [--temperature 0.02] [--epochs N] [--lr X] [--batch-size N] [--grad-accum 1] [--max-length 256] " +
         "[--rank 8] [--alpha 16] [--targets query,key,value,dense] [--pooling cls|mean] [--query-instruction TEXT] [--passage-prefix TEXT] " +
         "[--warmup-ratio 0.1] [--checkpoints DIR (default OUT.checkpoints)] [--checkpoint-every N] [--resume] [--seed 42] [--version V] [--dimensions 384]";
 
@@ -34,7 +35,7 @@ internal sealed class TrainEmbedVerb : ICliVerb
         {
             var hashed = new HashedNgramEmbedder(arguments.Int("dimensions", 384));
             examples = await MineAsync(arguments, examples, miner, () => HardNegativeMiner.InMemory(Corpus(arguments), hashed.Embed), output, ct);
-            return TrainProjection(arguments, hashed, examples, output, ct);
+            return arguments.Flag("mine-only") ? MinedOnly(examples, output) : TrainProjection(arguments, hashed, examples, output, ct);
         }
 
         if (!File.Exists(Path.Combine(basePath, "config.json")))
@@ -49,6 +50,8 @@ internal sealed class TrainEmbedVerb : ICliVerb
                 new SentenceEmbedderOptions { QueryInstruction = options.QueryInstruction, PassagePrefix = options.PassagePrefix, MaxTokens = options.MaxLength }, pooling);
             return HardNegativeMiner.InMemory(Corpus(arguments), embedder.EmbedPassages, q => embedder.EmbedQueries([q])[0]);
         }, output, ct);
+        if (arguments.Flag("mine-only"))
+            return MinedOnly(examples, output);
 
         output.WriteLine($"base {basePath} (bert, {encoder.Config.HiddenSize}d, {pooling} pooling); {examples.Count} examples; method {options.Method.ToString().ToLowerInvariant()}; " +
             $"device {options.Device}; temperature {options.Temperature}");
@@ -72,6 +75,13 @@ internal sealed class TrainEmbedVerb : ICliVerb
             tokens_per_second = Math.Round(result.TokensPerSecond, 1),
             resumed_from_step = result.ResumedFromStep,
         });
+        return 0;
+    }
+
+    /// <summary><c>--mine-only</c>: the mined file is the result (to inspect or edit before a long run).</summary>
+    private static int MinedOnly(List<ContrastiveExample> examples, TextWriter output)
+    {
+        CliArguments.WriteSummary(output, new { examples = examples.Count, negatives = examples.Sum(e => e.Negatives.Count) });
         return 0;
     }
 
@@ -116,7 +126,7 @@ internal sealed class TrainEmbedVerb : ICliVerb
     }
 
     /// <summary>Adds mined negatives from the knowledge base or the passage file (if either is named) and writes them to --mined-out.</summary>
-    private static async Task<List<ContrastiveExample>> MineAsync(CliArguments arguments, List<ContrastiveExample> examples, HardNegativeMiner miner,
+    private async Task<List<ContrastiveExample>> MineAsync(CliArguments arguments, List<ContrastiveExample> examples, HardNegativeMiner miner,
         Func<Func<string, int, IReadOnlyList<string>>> corpusRanker, TextWriter output, CancellationToken ct)
     {
         List<ContrastiveExample> mined;
@@ -126,7 +136,7 @@ internal sealed class TrainEmbedVerb : ICliVerb
                 throw new CliUsageException($"--kb must be a knowledge base id, not '{kb}'");
             if (!Guid.TryParse(arguments.Optional("tenant"), out var tenantId))
                 throw new CliUsageException("--kb needs --tenant with the id of the tenant that owns it");
-            mined = await TenantIndexMining.MineAsync(examples, tenantId, knowledgeBaseId, miner, ct);
+            mined = await TenantIndexMining.MineAsync(configuration ?? TenantIndexMining.DefaultConfiguration(), examples, tenantId, knowledgeBaseId, miner, ct);
             output.WriteLine($"mined hard negatives (ranks {miner.FromRank}-{miner.ToRank}) from knowledge base {knowledgeBaseId} as tenant {tenantId}");
         }
         else if (arguments.Optional("corpus") is not null)
@@ -134,6 +144,8 @@ internal sealed class TrainEmbedVerb : ICliVerb
             mined = miner.Mine(examples, corpusRanker());
             output.WriteLine($"mined hard negatives (ranks {miner.FromRank}-{miner.ToRank}) from {arguments.Optional("corpus")}");
         }
+        else if (arguments.Flag("mine-only"))
+            throw new CliUsageException("--mine-only needs --kb or --corpus to mine from");
         else
             return examples;
         if (arguments.Optional("mined-out") is { } minedPath)

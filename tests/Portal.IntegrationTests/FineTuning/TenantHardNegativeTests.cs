@@ -1,3 +1,6 @@
+extern alias MlCli;
+
+using Microsoft.Extensions.Configuration;
 using Portal.FineTuning;
 using Portal.IntegrationTests.Infrastructure;
 using Portal.Ml.Training.Embeddings;
@@ -49,6 +52,43 @@ public sealed class TenantHardNegativeTests(SharedApp app)
         {
             var first = (await ranker.RankAsync(example.Query, 1, CancellationToken.None)).Single();
             example.Negatives.Concat(example.Positives).Append(first).ToHashSet().SetEquals(acmeTexts).ShouldBeTrue(example.Query);
+        }
+    }
+
+    [Fact]
+    public async Task Train_embed_with_kb_writes_the_mined_file_from_the_tenants_index()
+    {
+        var acme = await app.RegisterAsync();
+        var globex = await app.RegisterAsync();
+        var acmeKb = await CreateKnowledgeBaseAsync(app, acme.TenantId);
+        var globexKb = await CreateKnowledgeBaseAsync(app, globex.TenantId);
+        var acmeChunks = Chunks("acme");
+        await AddDocumentAsync(app, acme.TenantId, acmeKb, "handbook", acmeChunks);
+        await AddDocumentAsync(app, globex.TenantId, globexKb, "handbook", Chunks("globex"));
+        var folder = Directory.CreateTempSubdirectory("portal-train-embed-kb-").FullName;
+        try
+        {
+            var data = Path.Combine(folder, "pairs.jsonl");
+            ContrastiveExample.WriteJsonl(data, Topics.Select(t => new ContrastiveExample($"{t} help", [$"acme: the {t} policy and its exceptions"], [])));
+            var mined = Path.Combine(folder, "mined.jsonl");
+            var configuration = new ConfigurationBuilder()
+                .AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:Portal"] = app.Database.AppConnectionString }).Build();
+            var output = new StringWriter();
+            var error = new StringWriter();
+
+            var status = await MlCli::Portal.Ml.Cli.VerbDispatcher.RunAsync([new MlCli::Portal.Ml.Cli.Training.TrainEmbedVerb(configuration)],
+                ["train", "embed", "--base", "hashed", "--data", data, "--out", Path.Combine(folder, "out"), "--kb", acmeKb.ToString(),
+                 "--tenant", acme.TenantId.ToString(), "--mined-out", mined, "--mine-only", "--negatives", "5"], output, error, CancellationToken.None);
+
+            status.ShouldBe(0, error.ToString());
+            var examples = ContrastiveExample.ReadJsonl(mined);
+            examples.Count.ShouldBe(Topics.Length);
+            examples.ShouldAllBe(e => e.Negatives.Count == 5 && !e.Negatives.Contains(e.Positives[0]));
+            examples.SelectMany(e => e.Negatives).ShouldAllBe(n => acmeChunks.Any(c => c.Text == n));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
         }
     }
 
