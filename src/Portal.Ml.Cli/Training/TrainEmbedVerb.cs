@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Portal.Ml.Embeddings;
 using Portal.Ml.Models.HuggingFace;
+using Portal.Ml.Search;
 using Portal.Ml.Training.Embeddings;
 using Portal.Search.Embeddings;
 
@@ -20,7 +21,7 @@ internal sealed class TrainEmbedVerb(IConfiguration? configuration = null) : ICl
     public string Usage => "--base DIR|hashed --data FILE.jsonl --out DIR [--method full|lora] [--tenant ID] [--kb KB_ID | --corpus FILE.txt] " +
         "[--mined-out FILE.jsonl] [--mine-only] [--negatives 7] [--temperature 0.02] [--epochs N] [--lr X] [--batch-size N] [--grad-accum 1] [--max-length 256] " +
         "[--rank 8] [--alpha 16] [--targets query,key,value,dense] [--pooling cls|mean] [--query-instruction TEXT] [--passage-prefix TEXT] " +
-        "[--warmup-ratio 0.1] [--checkpoints DIR (default OUT.checkpoints)] [--checkpoint-every N] [--resume] [--seed 42] [--version V] [--dimensions 384]";
+        "[--name NAME] [--warmup-ratio 0.1] [--checkpoints DIR (default OUT.checkpoints)] [--checkpoint-every N] [--resume] [--seed 42] [--version V] [--dimensions 384]";
 
     public async Task<int> RunAsync(CliArguments arguments, TextWriter output, CancellationToken ct)
     {
@@ -57,16 +58,25 @@ internal sealed class TrainEmbedVerb(IConfiguration? configuration = null) : ICl
             $"device {options.Device}; temperature {options.Temperature}");
         var trainer = new EncoderContrastiveTrainer(encoder, directory.Tokenizer, pooling);
         var result = trainer.Train(examples, options, new LineProgress(output), ct);
+        // The id the search host will give it, so the knowledge base can name it before the host restarts.
+        var name = arguments.Optional("name") ?? Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(outDirectory)));
+        HuggingFaceEmbedderSettings served;
         if (options.Method == EncoderFineTuneMethod.Full)
         {
             EncoderFineTuneOutput.SaveFull(outDirectory, encoder, basePath);
-            output.WriteLine($"model: {outDirectory} (set Ml:Embedders:NAME:Path to it)");
+            served = new HuggingFaceEmbedderSettings { Path = Path.GetFullPath(outDirectory) };
+            output.WriteLine($"model: {outDirectory}");
         }
         else
         {
             EncoderFineTuneOutput.SaveAdapter(outDirectory, encoder, basePath);
-            output.WriteLine($"adapter: {outDirectory} ({result.TargetModules.Count} modules; set Ml:Embedders:NAME:Path to {basePath} and Ml:Embedders:NAME:Adapter to it)");
+            served = new HuggingFaceEmbedderSettings { Path = Path.GetFullPath(basePath), Adapter = Path.GetFullPath(outDirectory) };
+            output.WriteLine($"adapter: {outDirectory} ({result.TargetModules.Count} modules)");
         }
+        using (var embedder = new HuggingFaceEmbedder(name, served))
+            output.WriteLine($"embedder id: {embedder.ModelId} (Ml:Embedders:{name}:Path = {served.Path}" +
+                (served.Adapter is null ? "" : $", Ml:Embedders:{name}:Adapter = {served.Adapter}") +
+                (options.QueryInstruction is null ? "" : $", QueryInstruction as trained") + ")");
         CliArguments.WriteSummary(output, new
         {
             steps = result.Steps,

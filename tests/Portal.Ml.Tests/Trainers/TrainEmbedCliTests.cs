@@ -2,6 +2,7 @@ using System.Text.Json;
 using Portal.Ml.Cli;
 using Portal.Ml.Cli.Training;
 using Portal.Ml.Models.HuggingFace;
+using Portal.Ml.Search;
 using Portal.Ml.Training.Embeddings;
 
 namespace Portal.Ml.Tests.Trainers;
@@ -42,6 +43,11 @@ public sealed class TrainEmbedCliTests : IDisposable
         summary.RootElement.GetProperty("seconds").GetDouble().ShouldBeGreaterThan(0);
         summary.RootElement.GetProperty("tokens_per_second").GetDouble().ShouldBeGreaterThan(0);
         File.Exists(Path.Combine(folder, "out", writtenFile)).ShouldBeTrue();
+        var served = method == "lora"
+            ? new HuggingFaceEmbedderSettings { Path = bert, Adapter = Path.Combine(folder, "out") }
+            : new HuggingFaceEmbedderSettings { Path = Path.Combine(folder, "out") };
+        using (var embedder = new HuggingFaceEmbedder("out", served))
+            lines.ShouldContain(l => l.StartsWith($"embedder id: {embedder.ModelId} "));
         ContrastiveExample.ReadJsonl(mined).ShouldAllBe(e => e.Negatives.Count == 3 && !e.Negatives.Contains(e.Positives[0]));
     }
 }
