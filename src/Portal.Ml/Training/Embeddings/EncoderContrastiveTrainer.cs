@@ -29,7 +29,6 @@ public sealed class EncoderContrastiveTrainer(IEncoderModel encoder, ITokenizer 
         if (examples.Count == 0)
             throw new InvalidOperationException("there are no training examples");
         var root = encoder.Root;
-        root.to(options.Device);
         IReadOnlyList<string> targets = [];
         Dictionary<string, Tensor> trained;
         if (options.Method == EncoderFineTuneMethod.Lora)
@@ -47,6 +46,8 @@ public sealed class EncoderContrastiveTrainer(IEncoderModel encoder, ITokenizer 
                 parameter.requires_grad = true;
             trained = root.state_dict();
         }
+        // After injection, so new adapters move too (in place: the tensors above keep their identity).
+        root.to(options.Device);
 
         var batchesPerEpoch = (examples.Count + options.BatchSize - 1) / options.BatchSize;
         var stepsPerEpoch = Math.Max(1, (batchesPerEpoch + options.GradientAccumulation - 1) / options.GradientAccumulation);
