@@ -54,7 +54,7 @@ internal sealed class TrainEmbedVerb(IConfiguration? configuration = null) : ICl
         if (arguments.Flag("mine-only"))
             return MinedOnly(examples, output);
 
-        output.WriteLine($"base {basePath} (bert, {encoder.Config.HiddenSize}d, {pooling} pooling); {examples.Count} examples; method {options.Method.ToString().ToLowerInvariant()}; " +
+        output.WriteLine($"base {basePath} (bert, {encoder.Config.HiddenSize}d, {pooling.ToString().ToLowerInvariant()} pooling); {examples.Count} examples; method {options.Method.ToString().ToLowerInvariant()}; " +
             $"device {options.Device}; temperature {options.Temperature}");
         var trainer = new EncoderContrastiveTrainer(encoder, directory.Tokenizer, pooling);
         var result = trainer.Train(examples, options, new LineProgress(output), ct);
