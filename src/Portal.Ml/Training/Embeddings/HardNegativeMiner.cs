@@ -31,10 +31,15 @@ public sealed record HardNegativeMiner(int FromRank = 2, int ToRank = 200, int P
 
     /// <summary>
     /// An index holds chunks, not the exact passages of the training file: a chunk that equals a positive up to
-    /// whitespace, contains it, or is part of it, is the positive.
+    /// whitespace, contains it, or is part of it, is the positive. Containment counts only for texts of at least
+    /// <see cref="MinimumContainedLength"/> characters, so a one-word positive does not rule out every chunk using the word.
     /// </summary>
     private static bool IsPositive(string candidate, List<string> positives) =>
-        positives.Any(p => p.Length > 0 && (candidate == p || candidate.Contains(p, StringComparison.Ordinal) || p.Contains(candidate, StringComparison.Ordinal)));
+        positives.Any(p => candidate == p
+            || (p.Length >= MinimumContainedLength && candidate.Contains(p, StringComparison.Ordinal))
+            || (candidate.Length >= MinimumContainedLength && p.Contains(candidate, StringComparison.Ordinal)));
+
+    private const int MinimumContainedLength = 20;
 
     private static string Normalise(string text) => string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
 
