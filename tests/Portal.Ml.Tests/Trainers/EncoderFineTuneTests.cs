@@ -174,4 +174,36 @@ public sealed class EncoderFineTuneTests : IDisposable
                 tensor.sub(expected[name]).abs().max().ToDouble().ShouldBeLessThan(1e-5, name);
         }
     }
+
+    [Fact]
+    public async Task A_full_model_is_written_under_hugging_face_names_with_the_bases_pooler_and_embeds_as_the_model_did()
+    {
+        // A checkpoint as BertForPreTraining-style exports name it: "bert." prefixes and a pooler.
+        var prefixed = Path.Combine(folder, "prefixed");
+        Directory.CreateDirectory(prefixed);
+        foreach (var file in Directory.EnumerateFiles(bert))
+            File.Copy(file, Path.Combine(prefixed, Path.GetFileName(file)));
+        using (var scope = torch.NewDisposeScope())
+        {
+            var tensors = Portal.Ml.Serialization.SafeTensors.Load(Path.Combine(bert, "model.safetensors"))
+                .ToDictionary(p => "bert." + p.Key, p => p.Value);
+            tensors["bert.pooler.dense.weight"] = torch.ones([64, 64]);
+            tensors["bert.pooler.dense.bias"] = torch.zeros([64]);
+            Portal.Ml.Serialization.SafeTensors.Save(Path.Combine(prefixed, "model.safetensors"), tensors);
+        }
+        var written = Path.Combine(folder, "written");
+        using (var directory = HuggingFaceModelDirectory.Load(prefixed))
+            EncoderFineTuneOutput.SaveFull(written, directory.RequireEncoder(), prefixed);
+
+        using var reader = new Portal.Ml.Serialization.SafeTensorsReader(Path.Combine(written, "model.safetensors"));
+        reader.Names.ShouldContain("embeddings.word_embeddings.weight");
+        reader.Names.ShouldContain("encoder.layer.1.attention.self.query.weight");
+        reader.Names.ShouldContain("pooler.dense.weight");
+        reader.Names.ShouldNotContain(n => n.StartsWith("bert.", StringComparison.Ordinal));
+        using var original = new HuggingFaceEmbedder("original", new HuggingFaceEmbedderSettings { Path = bert });
+        using var copy = new HuggingFaceEmbedder("copy", new HuggingFaceEmbedderSettings { Path = written });
+        var expected = (await original.EmbedAsync(passages.Take(4).ToList(), CancellationToken.None)).SelectMany(v => v);
+        var actual = (await copy.EmbedAsync(passages.Take(4).ToList(), CancellationToken.None)).SelectMany(v => v);
+        actual.Zip(expected, (a, b) => Math.Abs(a - b)).Max().ShouldBeLessThan(1e-6f);
+    }
 }
