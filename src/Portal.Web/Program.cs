@@ -27,6 +27,7 @@ builder.Services.AddPortalCuration();
 builder.AddPortalWeb();
 builder.AddPortalWidget();
 builder.AddPortalDocuments();
+builder.Services.AddEmbeddingBackfillJob();
 
 var app = builder.Build();
 if (SearchCommands.IsCommand(args))
