@@ -1,3 +1,4 @@
+using Portal.Ml.Adapters;
 using Portal.Ml.Cli;
 using Portal.Ml.Models;
 using Portal.Ml.Models.HuggingFace;
@@ -25,15 +26,16 @@ public sealed class PeftAndCliTests
             foreach (var (name, parameter) in model.Root.named_parameters().Where(p => p.name.EndsWith("lora_B", StringComparison.Ordinal)))
                 parameter.normal_(0, 0.5);
             expected = model.Forward(ids).data<float>();
-            PeftAdapter.Save(model, adapterPath, options, basePath);
+            PeftAdapterFormat.Save(adapterPath, model.Root, basePath);
         }
 
         using var fresh = HuggingFaceModelDirectory.Load(basePath);
-        var wrapped = PeftAdapter.Apply(fresh.RequireCausalLanguageModel(), adapterPath);
+        var wrapped = PeftAdapterFormat.Apply(fresh.RequireCausalLanguageModel(), adapterPath);
 
         wrapped.Count.ShouldBe(4);
         fresh.RequireCausalLanguageModel().Forward(ids).data<float>().ShouldBe(expected, tolerance: 1e-5);
         File.ReadAllText(Path.Combine(adapterPath, "adapter_config.json")).ShouldContain("\"q_proj\"");
+        wrapped.ShouldContain("model.layers.0.self_attn.q_proj");
     }
 
     [Fact]
