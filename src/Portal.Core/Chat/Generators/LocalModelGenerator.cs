@@ -37,7 +37,7 @@ internal sealed class LocalModelGenerator(IEnumerable<ILocalChatModel> models) :
             text.Append(delta);
             yield return new GenerationDelta(delta);
         }
-        var answer = text.ToString().Trim();
+        var answer = text.ToString();
         if (answer.Length == 0) yield return new GenerationDelta(request.Settings.IdkMessage);
         yield return GeneratedAnswer.Complete(request, answer, shown, usage.PromptTokens, usage.CompletionTokens,
             version is null ? GeneratorKinds.Local : $"{GeneratorKinds.Local}:{version}");
