@@ -1,10 +1,12 @@
 using System.Diagnostics;
 using System.Text;
 using Portal.Ml;
+using Portal.Ml.Adapters;
 using Portal.Ml.Embeddings;
 using Portal.Ml.Generation;
 using Portal.Ml.Models;
 using Portal.Ml.Models.HuggingFace;
+using Portal.Ml.Serving;
 using Portal.Ml.Tokenizers;
 
 // Prints one "name=value" line per figure: tokenizer MB/s (one thread), generation tokens/s, embedding chunks/s.
@@ -37,6 +39,28 @@ using (var directory = HuggingFaceModelDirectory.Load(Path.Combine(work, "qwen2"
     await Generator.GenerateAsync(directory.RequireCausalLanguageModel(), directory.Tokenizer, prompt, options with { MaxNewTokens = 8 });
     var result = await Generator.GenerateAsync(directory.RequireCausalLanguageModel(), directory.Tokenizer, prompt, options);
     Console.WriteLine($"generate_tokens_per_s={result.TokensPerSecond:F1}");
+}
+
+// Serving: the same generation through LocalModelServer with a rank-8 adapter on every linear layer, applied
+// unmerged per request (ADR 0006); its ratio to the line above is the adapter's cost.
+using (var directory = HuggingFaceModelDirectory.Load(Path.Combine(work, "qwen2")))
+{
+    torch.manual_seed(1);
+    var adapter = new Dictionary<string, Tensor>();
+    foreach (var (name, module) in directory.RequireCausalLanguageModel().Root.named_modules())
+        if (module is Portal.Ml.Modules.Linear linear)
+        {
+            adapter[$"base_model.model.{name}.lora_A.weight"] = torch.randn([8, linear.in_features]).mul(0.02);
+            adapter[$"base_model.model.{name}.lora_B.weight"] = torch.randn([linear.out_features, 8]).mul(0.02);
+        }
+    PeftAdapterFormat.Write(Path.Combine(work, "adapters", "bench", "v1"), adapter, new AdapterConfig(8, 16, 0, ["all-linear"], "qwen2"));
+    using var registry = new AdapterRegistry(Path.Combine(work, "adapters"));
+    var server = LocalModelServer.For(directory, registry);
+    var prompt = directory.Tokenizer.Encode(text[..400]).Take(32).ToList();
+    var options = new GenerationOptions { MaxNewTokens = 128, StopTokenIds = [-1] };
+    await server.GenerateAsync("bench", "v1", prompt, options with { MaxNewTokens = 8 });
+    var served = await server.GenerateAsync("bench", "v1", prompt, options);
+    Console.WriteLine($"serve_adapter_tokens_per_s={served.Result.TokensPerSecond:F1}");
 }
 
 // Embedding: MiniLM shape (6 layers, hidden 384, 12 heads, intermediate 1536), 128-token chunks, batches of 32.
