@@ -51,4 +51,35 @@ public sealed class PeftAndCliTests
         lines[^1].ShouldStartWith("{\"tokens\":5,");
         lines[^1].ShouldContain("\"tokens_per_second\":");
     }
+
+    [Fact]
+    public async Task Generate_verb_with_an_adapter_serves_it_unmerged_and_answers_differently()
+    {
+        var basePath = TinyModels.Directory(TinyModelFamily.Qwen2);
+        var adapterPath = Directory.CreateTempSubdirectory("peft-generate").FullName;
+        using (var trained = HuggingFaceModelDirectory.Load(basePath))
+        {
+            var model = trained.RequireCausalLanguageModel();
+            torch.manual_seed(3);
+            LoraInjection.Apply(model.Root, new LoraOptions { Rank = 4, Alpha = 8, TargetModules = LoraOptions.AllLinear });
+            using (torch.no_grad())
+                foreach (var (_, parameter) in model.Root.named_parameters().Where(p => p.name.EndsWith("lora_B", StringComparison.Ordinal)))
+                    parameter.normal_(0, 0.5);
+            PeftAdapterFormat.Save(adapterPath, model.Root, basePath);
+        }
+
+        async Task<string[]> Generate(params string[] extra)
+        {
+            var output = new StringWriter();
+            var status = await VerbDispatcher.RunAsync([new Portal.Ml.Cli.Generation.GenerateVerb()],
+                ["generate", "--base", basePath, "--prompt", "Hi", "--max-tokens", "8", .. extra], output, TextWriter.Null, CancellationToken.None);
+            status.ShouldBe(0);
+            return output.ToString().TrimEnd().Split('\n');
+        }
+        var bare = await Generate();
+        var adapted = await Generate("--adapter", adapterPath);
+
+        adapted[0].ShouldBe($"adapter {adapterPath}: 14 LoRA modules");
+        adapted[^2].ShouldNotBe(bare[^2], "the adapter's deltas change the greedy answer");
+    }
 }
