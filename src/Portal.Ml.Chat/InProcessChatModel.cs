@@ -51,13 +51,32 @@ internal sealed partial class InProcessChatModel(IOptions<LocalChatModelOptions>
             Seed = sampling.Seed,
             StopSequences = sampling.StopSequences,
         };
-        await foreach (var delta in server.StreamAsync(tenant, version, prompt, generation, done =>
-                       {
-                           usage.PromptTokens = done.Result.PromptTokens;
-                           usage.CompletionTokens = done.Result.TokenIds.Count;
-                           LogAnswered(tenant, done.Adapter?.Version ?? "base", done.Result.TokenIds.Count, Math.Round(done.Result.TokensPerSecond, 1));
-                       }, ct))
-            yield return delta;
+        var deltas = server.StreamAsync(tenant, version, prompt, generation, done =>
+        {
+            usage.PromptTokens = done.Result.PromptTokens;
+            usage.CompletionTokens = done.Result.TokenIds.Count;
+            LogAnswered(tenant, done.Adapter?.Version ?? "base", done.Result.TokenIds.Count, Math.Round(done.Result.TokensPerSecond, 1));
+        }, ct).GetAsyncEnumerator(ct);
+        try
+        {
+            while (true)
+            {
+                try
+                {
+                    if (!await deltas.MoveNextAsync())
+                        break;
+                }
+                catch (AdapterMismatchException e)
+                {
+                    throw new Portal.PortalException("adapter-mismatch", $"The tenant's active adapter does not fit this node's base model: {e.Message}.", 409);
+                }
+                yield return deltas.Current;
+            }
+        }
+        finally
+        {
+            await deltas.DisposeAsync();
+        }
     }
 
     /// <summary>The server, loading the base model on first use.</summary>

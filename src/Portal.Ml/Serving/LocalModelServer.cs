@@ -19,6 +19,7 @@ public sealed record ServedGeneration(GenerationResult Result, AdapterKey? Adapt
 public sealed class LocalModelServer
 {
     private readonly ICausalLanguageModel model;
+    private readonly Dictionary<string, (long Input, long Output)> layers;
 
     public LocalModelServer(ICausalLanguageModel model, ITokenizer tokenizer, AdapterRegistry adapters, ChatTemplate? chatTemplate = null,
         IReadOnlyList<int>? stopTokenIds = null)
@@ -29,6 +30,8 @@ public sealed class LocalModelServer
         StopTokenIds = stopTokenIds ?? (tokenizer.EosTokenId is { } eos ? [eos] : []);
         Adapters = adapters;
         AdapterLinear.Prepare(model.Root);
+        layers = model.Root.named_modules().Where(m => m.module is AdapterLinear)
+            .ToDictionary(m => m.name, m => (((AdapterLinear)m.module).base_layer.in_features, ((AdapterLinear)m.module).base_layer.out_features), StringComparer.Ordinal);
         model.Root.eval();
     }
 
@@ -60,6 +63,8 @@ public sealed class LocalModelServer
         IProgress<string>? progress = null, CancellationToken ct = default)
     {
         using var lease = Adapters.Acquire(tenantId, adapterVersion);
+        if (lease.Adapter is { } adapter)
+            EnsureFits(adapter);
         var effective = options.StopTokenIds.Count == 0 ? options with { StopTokenIds = StopTokenIds } : options;
         // Decoding runs synchronously on one pool thread: dispose scopes are per thread, and the adapter scope
         // must cover every step (an AsyncLocal set inside an async iterator would not survive its yields).
@@ -113,9 +118,24 @@ public sealed class LocalModelServer
         }
     }
 
+    /// <summary>An adapter must target this base: every layer a wrapped Linear of the same shape, or the request fails before decoding.</summary>
+    private void EnsureFits(LoadedAdapter adapter)
+    {
+        foreach (var (name, layer) in adapter.Layers)
+        {
+            if (!layers.TryGetValue(name, out var shape))
+                throw new AdapterMismatchException($"adapter {adapter.Key} targets '{name}', which the base model does not have");
+            if (layer.A.size(1) != shape.Input || layer.B.size(0) != shape.Output || layer.A.size(0) != layer.B.size(1))
+                throw new AdapterMismatchException($"adapter {adapter.Key}: '{name}' is [{layer.B.size(0)}×{layer.B.size(1)}]·[{layer.A.size(0)}×{layer.A.size(1)}], the layer is {shape.Output}×{shape.Input}");
+        }
+    }
+
     /// <summary>Writes each delta as it is decoded (<see cref="Progress{T}"/> would post to the pool and could reorder them).</summary>
     private sealed class ChannelProgress(ChannelWriter<string> writer) : IProgress<string>
     {
         public void Report(string value) => writer.TryWrite(value);
     }
 }
+
+/// <summary>An adapter that was trained for another base model (other module names or shapes).</summary>
+public sealed class AdapterMismatchException(string message) : Exception(message);

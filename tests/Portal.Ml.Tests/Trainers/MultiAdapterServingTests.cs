@@ -188,4 +188,21 @@ public sealed class MultiAdapterServingTests : IDisposable
         (await Serve("b")).Adapter.ShouldBe(new AdapterKey("b", "v1"));
         registry.LoadedKeys.ShouldNotContain(new AdapterKey("a", "v1"));
     }
+
+    [Fact]
+    public async Task An_adapter_for_another_base_model_is_refused_before_decoding_and_other_tenants_are_unaffected()
+    {
+        Publish("b", "v1", 3);
+        var bBefore = await Ask("b");
+        using (var scope = torch.NewDisposeScope())
+            PeftAdapterFormat.Write(Path.Combine(folder, "adapters", "a", "wide"), new Dictionary<string, Tensor>
+            {
+                ["base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight"] = torch.randn([2, layers[0].input + 1]),
+                ["base_model.model.model.layers.0.self_attn.q_proj.lora_B.weight"] = torch.randn([layers[0].output, 2]),
+            }, new AdapterConfig(2, 4, 0, ["q_proj"], "another"));
+
+        await Should.ThrowAsync<AdapterMismatchException>(() => Serve("a", "wide"));
+
+        (await Ask("b")).ShouldBe(bBefore);
+    }
 }
