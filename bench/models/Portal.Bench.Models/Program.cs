@@ -10,7 +10,9 @@ using Portal.Ml.Serving;
 using Portal.Ml.Tokenizers;
 
 // Prints one "name=value" line per figure: tokenizer MB/s (one thread), generation tokens/s, embedding chunks/s.
+// Arguments: [threads] [all|generate] — "generate" prints only the generation lines (for interleaved repeats).
 var threads = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : Environment.ProcessorCount;
+var all = args.Length < 2 || args[1] == "all";
 torch.set_num_threads(threads);
 var work = Directory.CreateTempSubdirectory("portal-bench-models").FullName;
 
@@ -24,12 +26,15 @@ var megabytes = Encoding.UTF8.GetByteCount(text) / 1e6;
 
 TinyModelFactory.Write(TinyModelFamily.Qwen2, Path.Combine(work, "qwen2"), string.Concat(Enumerable.Repeat(TinyModelFactory.SampleText, 20)) + text[..4000],
     new TinyModelOptions { VocabularySize = 1000 });
-var bpe = HuggingFaceModelDirectory.LoadTokenizer(Path.Combine(work, "qwen2"));
-Measure("bpe_mb_per_s", () => bpe.Encode(text).Count);
+if (all)
+{
+    var bpe = HuggingFaceModelDirectory.LoadTokenizer(Path.Combine(work, "qwen2"));
+    Measure("bpe_mb_per_s", () => bpe.Encode(text).Count);
 
-TinyModelFactory.Write(TinyModelFamily.Bert, Path.Combine(work, "bert-vocab"), text[..100000], new TinyModelOptions { VocabularySize = 4000 });
-var wordPiece = HuggingFaceModelDirectory.LoadTokenizer(Path.Combine(work, "bert-vocab"));
-Measure("wordpiece_mb_per_s", () => wordPiece.Encode(text).Count);
+    TinyModelFactory.Write(TinyModelFamily.Bert, Path.Combine(work, "bert-vocab"), text[..100000], new TinyModelOptions { VocabularySize = 4000 });
+    var wordPiece = HuggingFaceModelDirectory.LoadTokenizer(Path.Combine(work, "bert-vocab"));
+    Measure("wordpiece_mb_per_s", () => wordPiece.Encode(text).Count);
+}
 
 // Generation: the tiny Qwen2 shape (2 layers, hidden 64, GQA 4/2), greedy, 128 new tokens after a 32-token prompt.
 using (var directory = HuggingFaceModelDirectory.Load(Path.Combine(work, "qwen2")))
@@ -64,6 +69,7 @@ using (var directory = HuggingFaceModelDirectory.Load(Path.Combine(work, "qwen2"
 }
 
 // Embedding: MiniLM shape (6 layers, hidden 384, 12 heads, intermediate 1536), 128-token chunks, batches of 32.
+if (all)
 using (var encoder = new BertModel(new BertConfig { VocabularySize = 30522, HiddenSize = 384, NumHiddenLayers = 6, NumAttentionHeads = 12, IntermediateSize = 1536 }))
 {
     encoder.eval();

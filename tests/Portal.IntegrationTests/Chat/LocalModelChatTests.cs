@@ -136,7 +136,7 @@ public sealed class LocalModelChatTests(SharedApp shared) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_adapter_setting_refuses_versions_the_node_does_not_have_and_needs_an_admin()
+    public async Task The_adapter_setting_refuses_versions_the_node_does_not_have_and_unsafe_names_and_is_in_the_OpenAPI_document()
     {
         var a = await ArrangeTenantAsync();
         var missing = await a.Client.PutAsJsonAsync("/api/v1/models/adapter", new { version = "v9" });
@@ -151,6 +151,7 @@ public sealed class LocalModelChatTests(SharedApp shared) : IAsyncLifetime
         var view = await cleared.Content.ReadFromJsonAsync<JsonElement>();
         view.TryGetProperty("version", out _).ShouldBeFalse("null is left out of API bodies");
         view.GetProperty("localModelInstalled").GetBoolean().ShouldBeTrue();
+        (await a.Client.GetStringAsync("/openapi/v1.json")).ShouldContain("\"/api/v1/models/adapter\"");
     }
 
     private sealed record Reply(string Answer, string Generator);
