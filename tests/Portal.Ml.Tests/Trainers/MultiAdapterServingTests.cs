@@ -205,4 +205,28 @@ public sealed class MultiAdapterServingTests : IDisposable
 
         (await Ask("b")).ShouldBe(bBefore);
     }
+
+    [Fact]
+    public async Task Leaving_a_stream_early_stops_decoding_and_returns_its_lease()
+    {
+        Publish("a", "v1", 1);
+        Publish("a", "v2", 2);
+        registry.Activate("a", "v1");
+        AdapterKey? used = null;
+        var first = "";
+        await foreach (var delta in server.StreamAsync("a", null, prompt, new GenerationOptions { MaxNewTokens = 200, StopTokenIds = [-1] }, r => used = r.Adapter))
+        {
+            first = delta;
+            break;
+        }
+        LoadedAdapter v1;
+        using (var lease = registry.Acquire("a"))
+            v1 = lease.Adapter!;
+
+        registry.Activate("a", "v2");
+
+        first.ShouldNotBeEmpty();
+        used.ShouldBeNull("the stream was left before the end");
+        v1.IsReleased.ShouldBeTrue("the stream's lease ended with it");
+    }
 }
