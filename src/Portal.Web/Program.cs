@@ -1,4 +1,5 @@
 using Portal;
+using Portal.Ml.Chat;
 using Portal.Ml.Search;
 using Portal.Review;
 using Portal.Chat;
@@ -23,6 +24,7 @@ builder.Services.AddPortalSearch();
 builder.Services.AddPortalReview();
 builder.Services.AddPortalMlEmbedders(builder.Configuration);
 builder.Services.AddPortalChat();
+builder.Services.AddPortalLocalChatModel();
 builder.Services.AddPortalCuration();
 builder.AddPortalWeb();
 builder.AddPortalWidget();

@@ -67,6 +67,8 @@ public sealed class CrossTenantSweepTests(SharedApp app)
             Post("/api/v1/chat", new { message = "launch plan for the quarter" })],
         ["GET /api/v1/chat/settings"] = _ => [Get("/api/v1/chat/settings")],
         ["PUT /api/v1/chat/settings"] = t => [Put("/api/v1/chat/settings", new { idkMessage = "sweep", tenantId = t.B.TenantId })],
+        ["GET /api/v1/models/adapter"] = _ => [Get("/api/v1/models/adapter")],
+        ["PUT /api/v1/models/adapter"] = t => [Put("/api/v1/models/adapter", new { version = "v1", tenantId = t.B.TenantId }), Put("/api/v1/models/adapter", new { version = (string?)null })],
         ["GET /api/v1/knowledge-bases/{kbId:guid}/generator"] = t => [Get($"/api/v1/knowledge-bases/{t.BKnowledgeBaseId}/generator")],
         ["PUT /api/v1/knowledge-bases/{kbId:guid}/generator"] = t => [Put($"/api/v1/knowledge-bases/{t.BKnowledgeBaseId}/generator", new { kind = "extractive" })],
         ["GET /api/v1/knowledge-bases/{kbId:guid}/qa-pairs"] = t => [Get($"/api/v1/knowledge-bases/{t.BKnowledgeBaseId}/qa-pairs")],
@@ -241,6 +243,8 @@ public sealed class CrossTenantSweepTests(SharedApp app)
         var qaPairId = (await qa.Content.ReadFromJsonAsync<IdBody>())!.Id;
         (await b.Client.PutAsJsonAsync($"/api/v1/knowledge-bases/{bKb}/generator", new { kind = "extractive", model = canary })).EnsureSuccessStatusCode();
         (await b.Client.PutAsJsonAsync("/api/v1/chat/settings", new { idkMessage = $"{canary} does not know" })).EnsureSuccessStatusCode();
+        // B's active adapter version carries the canary (this node has no local model, so any valid name is recorded).
+        (await b.Client.PutAsJsonAsync("/api/v1/models/adapter", new { version = canary })).EnsureSuccessStatusCode();
         var chat = await b.Client.PostAsJsonAsync("/api/v1/chat", new { message = "launch plan for the quarter", knowledgeBaseIds = new[] { bKb } });
         chat.EnsureSuccessStatusCode();
         return new Target(a, b, canary, keyId, invitationId, bMember.UserId, bKb, bDoc, bAnswer.MessageId, bItem, bChunk, bWidgetKey, bAnswer.ConversationId, qaPairId);
