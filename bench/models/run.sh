@@ -10,7 +10,7 @@ python="${PEER_PYTHON:-/usr/bin/python3}"
 
 "$repo/src/Portal.Ml/native/build.sh" >/dev/null
 dotnet build -c Release --nologo -v quiet "$here/Portal.Bench.Models/Portal.Bench.Models.csproj" >/dev/null
-echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); $threads threads for the models"
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); $threads threads for the models; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 portal="$(dotnet "$here/Portal.Bench.Models/bin/Release/net10.0/Portal.Bench.Models.dll" "$threads")"
 peer="$("$python" "$here/peer.py" "$threads")"
 echo "$portal" | sed 's/^/portal: /'
@@ -19,3 +19,5 @@ value() { grep "^$1=" <<<"$2" | cut -d= -f2; }
 for name in generate_tokens_per_s embed_chunks_per_s; do
   awk -v n="$name" -v a="$(value "$name" "$portal")" -v b="$(value "$name" "$peer")" 'BEGIN { printf "ratio %s portal/pytorch=%.2f\n", n, a / b }'
 done
+awk -v a="$(value serve_adapter_tokens_per_s "$portal")" -v b="$(value generate_tokens_per_s "$portal")" 'BEGIN { printf "ratio serve_adapter/generate portal=%.2f\n", a / b }'
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

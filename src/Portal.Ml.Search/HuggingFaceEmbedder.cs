@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
+using Portal.Ml.Adapters;
 using Portal.Ml.Embeddings;
+using Portal.Ml.Training.Embeddings;
 using Portal.Search.Embeddings;
 
 namespace Portal.Ml.Search;
@@ -10,6 +12,9 @@ public sealed record HuggingFaceEmbedderSettings
 {
     /// <summary>A local Hugging Face BERT-family directory (config.json, model.safetensors, vocab.txt).</summary>
     public string Path { get; init; } = "";
+
+    /// <summary>A PEFT LoRA adapter directory (adapter_model.safetensors, adapter_config.json) from <c>./portal train embed --method lora</c>, merged into the base on load.</summary>
+    public string? Adapter { get; init; }
 
     /// <summary>cls or mean; empty reads 1_Pooling/config.json, else CLS.</summary>
     public string? Pooling { get; init; }
@@ -22,7 +27,7 @@ public sealed record HuggingFaceEmbedderSettings
 /// <summary>
 /// A retrieval <see cref="IEmbedder"/> over a local BERT-family model. The weights load on first use, so a node
 /// that never embeds with it never touches libtorch. <see cref="ModelId"/> is <c>hf/{name}/{fingerprint}</c>, the
-/// fingerprint hashing config.json and the weights' size and first megabyte, so new weights mean a new id.
+/// fingerprint hashing config.json and the weights' size and first megabyte (and the adapter's, if any), so new weights mean a new id.
 /// </summary>
 public sealed class HuggingFaceEmbedder : IEmbedder, IDisposable
 {
@@ -33,7 +38,7 @@ public sealed class HuggingFaceEmbedder : IEmbedder, IDisposable
         var config = JsonNode.Parse(File.ReadAllText(System.IO.Path.Combine(settings.Path, "config.json")))?.AsObject()
                      ?? throw new InvalidDataException($"{settings.Path}/config.json is not a JSON object");
         Dimensions = config["hidden_size"]?.GetValue<int>() ?? throw new InvalidDataException($"{settings.Path}/config.json has no hidden_size");
-        ModelId = $"hf/{name}/{Fingerprint(settings.Path)}";
+        ModelId = $"hf/{name}/{Fingerprint(settings.Path, settings.Adapter)}";
         var options = new SentenceEmbedderOptions
         {
             Pooling = settings.Pooling?.ToLowerInvariant() switch
@@ -48,7 +53,13 @@ public sealed class HuggingFaceEmbedder : IEmbedder, IDisposable
             BatchSize = settings.BatchSize,
             MaxTokens = settings.MaxTokens,
         };
-        embedder = new Lazy<SentenceEmbedder>(() => SentenceEmbedder.Load(settings.Path, options), LazyThreadSafetyMode.ExecutionAndPublication);
+        embedder = new Lazy<SentenceEmbedder>(() =>
+        {
+            var loaded = SentenceEmbedder.Load(settings.Path, options);
+            if (!string.IsNullOrEmpty(settings.Adapter))
+                EncoderFineTuneOutput.ApplyAdapter(loaded.Encoder, settings.Adapter);
+            return loaded;
+        }, LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     public string ModelId { get; }
@@ -68,11 +79,14 @@ public sealed class HuggingFaceEmbedder : IEmbedder, IDisposable
             embedder.Value.Dispose();
     }
 
-    private static string Fingerprint(string path)
+    private static string Fingerprint(string path, string? adapter)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         hash.AppendData(File.ReadAllBytes(System.IO.Path.Combine(path, "config.json")));
-        foreach (var file in Portal.Ml.Models.HuggingFace.HuggingFaceModelDirectory.WeightFiles(path))
+        var files = Portal.Ml.Models.HuggingFace.HuggingFaceModelDirectory.WeightFiles(path).ToList();
+        if (!string.IsNullOrEmpty(adapter))
+            files.AddRange([System.IO.Path.Combine(adapter, PeftAdapterFormat.ConfigFile), System.IO.Path.Combine(adapter, PeftAdapterFormat.WeightsFile)]);
+        foreach (var file in files)
         {
             using var stream = File.OpenRead(file);
             hash.AppendData(BitConverter.GetBytes(stream.Length));

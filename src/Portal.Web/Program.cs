@@ -1,4 +1,5 @@
 using Portal;
+using Portal.Ml.Chat;
 using Portal.Ml.Search;
 using Portal.Review;
 using Portal.Chat;
@@ -23,10 +24,12 @@ builder.Services.AddPortalSearch();
 builder.Services.AddPortalReview();
 builder.Services.AddPortalMlEmbedders(builder.Configuration);
 builder.Services.AddPortalChat();
+builder.Services.AddPortalLocalChatModel();
 builder.Services.AddPortalCuration();
 builder.AddPortalWeb();
 builder.AddPortalWidget();
 builder.AddPortalDocuments();
+builder.Services.AddEmbeddingBackfillJob();
 
 var app = builder.Build();
 if (SearchCommands.IsCommand(args))

@@ -67,6 +67,8 @@ public sealed class CrossTenantSweepTests(SharedApp app)
             Post("/api/v1/chat", new { message = "launch plan for the quarter" })],
         ["GET /api/v1/chat/settings"] = _ => [Get("/api/v1/chat/settings")],
         ["PUT /api/v1/chat/settings"] = t => [Put("/api/v1/chat/settings", new { idkMessage = "sweep", tenantId = t.B.TenantId })],
+        ["GET /api/v1/models/adapter"] = _ => [Get("/api/v1/models/adapter")],
+        ["PUT /api/v1/models/adapter"] = t => [Put("/api/v1/models/adapter", new { version = "v1", tenantId = t.B.TenantId }), Put("/api/v1/models/adapter", new { version = (string?)null })],
         ["GET /api/v1/knowledge-bases/{kbId:guid}/generator"] = t => [Get($"/api/v1/knowledge-bases/{t.BKnowledgeBaseId}/generator")],
         ["PUT /api/v1/knowledge-bases/{kbId:guid}/generator"] = t => [Put($"/api/v1/knowledge-bases/{t.BKnowledgeBaseId}/generator", new { kind = "extractive" })],
         ["GET /api/v1/knowledge-bases/{kbId:guid}/qa-pairs"] = t => [Get($"/api/v1/knowledge-bases/{t.BKnowledgeBaseId}/qa-pairs")],
@@ -89,7 +91,7 @@ public sealed class CrossTenantSweepTests(SharedApp app)
         ["GET /api/v1/auth/manage/info"] = _ => [Get("/api/v1/auth/manage/info")],
         ["GET /api/v1/knowledge-bases"] = _ => [Get("/api/v1/knowledge-bases")],
         ["POST /api/v1/knowledge-bases"] = t => [Post("/api/v1/knowledge-bases", new { name = "sweep " + Guid.NewGuid().ToString("N")[..6], tenantId = t.B.TenantId })],
-        ["PATCH /api/v1/knowledge-bases/{kbId:guid}"] = t => [Patch($"/api/v1/knowledge-bases/{t.BKnowledgeBaseId}", new { name = "renamed", chunking = new { chunkSize = 64 } })],
+        ["PATCH /api/v1/knowledge-bases/{kbId:guid}"] = t => [Patch($"/api/v1/knowledge-bases/{t.BKnowledgeBaseId}", new { name = "renamed", chunking = new { chunkSize = 64 }, retrieval = new { mode = "keyword", embedder = "hashed-ngram/v1/d384" } })],
         ["DELETE /api/v1/knowledge-bases/{kbId:guid}"] = t => [Delete($"/api/v1/knowledge-bases/{t.BKnowledgeBaseId}")],
         ["GET /api/v1/knowledge-bases/{kbId:guid}/documents"] = t => [Get($"/api/v1/knowledge-bases/{t.BKnowledgeBaseId}/documents")],
         ["POST /api/v1/knowledge-bases/{kbId:guid}/documents"] = t => [Upload($"/api/v1/knowledge-bases/{t.BKnowledgeBaseId}/documents")],
@@ -241,6 +243,8 @@ public sealed class CrossTenantSweepTests(SharedApp app)
         var qaPairId = (await qa.Content.ReadFromJsonAsync<IdBody>())!.Id;
         (await b.Client.PutAsJsonAsync($"/api/v1/knowledge-bases/{bKb}/generator", new { kind = "extractive", model = canary })).EnsureSuccessStatusCode();
         (await b.Client.PutAsJsonAsync("/api/v1/chat/settings", new { idkMessage = $"{canary} does not know" })).EnsureSuccessStatusCode();
+        // B's active adapter version carries the canary (this node has no local model, so any valid name is recorded).
+        (await b.Client.PutAsJsonAsync("/api/v1/models/adapter", new { version = canary })).EnsureSuccessStatusCode();
         var chat = await b.Client.PostAsJsonAsync("/api/v1/chat", new { message = "launch plan for the quarter", knowledgeBaseIds = new[] { bKb } });
         chat.EnsureSuccessStatusCode();
         return new Target(a, b, canary, keyId, invitationId, bMember.UserId, bKb, bDoc, bAnswer.MessageId, bItem, bChunk, bWidgetKey, bAnswer.ConversationId, qaPairId);
@@ -252,7 +256,7 @@ public sealed class CrossTenantSweepTests(SharedApp app)
           (SELECT string_agg(id || ':' || coalesce(revoked_at::text, '-'), ',' ORDER BY id) FROM api_keys WHERE tenant_id = '{t.B.TenantId}'),
           (SELECT string_agg(id || ':' || coalesce(accepted_at::text, '-') || coalesce(revoked_at::text, '-'), ',' ORDER BY id) FROM invitations WHERE tenant_id = '{t.B.TenantId}'),
           (SELECT name || status FROM tenants WHERE id = '{t.B.TenantId}'),
-          (SELECT string_agg(id || name || chunking::text, ',' ORDER BY id) FROM knowledge_bases WHERE tenant_id = '{t.B.TenantId}'),
+          (SELECT string_agg(id || name || chunking::text || retrieval::text, ',' ORDER BY id) FROM knowledge_bases WHERE tenant_id = '{t.B.TenantId}'),
           (SELECT string_agg(id::text || building_version, ',' ORDER BY id) FROM documents WHERE tenant_id = '{t.B.TenantId}'),
           (SELECT string_agg(term || array_to_string(expansions, ','), ',' ORDER BY term) FROM search_synonyms WHERE tenant_id = '{t.B.TenantId}'),
           (SELECT string_agg(email || security_stamp, ',' ORDER BY id) FROM users WHERE email ILIKE '%{t.Canary}%'),

@@ -33,9 +33,15 @@ public sealed class ChatOptions
     [Range(0, 60_000)] public int GeneratorRetryDelayMs { get; set; } = 200;
 }
 
-/// <summary>A tenant's chat settings (<c>tenant_settings.chat</c>), with the node's defaults filled in.</summary>
-public sealed record ChatSettings(string IdkMessage, double ConfidenceThreshold, double CuratedThreshold)
+/// <summary>
+/// A tenant's chat settings (<c>tenant_settings.chat</c>), with the node's defaults filled in. <see cref="AdapterVersion"/>
+/// (<c>adapterVersion</c>) is the tenant's active LoRA adapter for the local generator; it is set through
+/// <see cref="Generators.TenantAdapterService"/> only, so <see cref="MergeInto"/> leaves it as stored.
+/// </summary>
+public sealed record ChatSettings(string IdkMessage, double ConfidenceThreshold, double CuratedThreshold, string? AdapterVersion = null)
 {
+    public const string AdapterVersionKey = "adapterVersion";
+
     public static ChatSettings From(JsonDocument? json, ChatOptions defaults)
     {
         var root = json?.RootElement;
@@ -43,7 +49,8 @@ public sealed record ChatSettings(string IdkMessage, double ConfidenceThreshold,
         return new(
             string.IsNullOrWhiteSpace(idk) ? defaults.DefaultIdkMessage : idk,
             Number(root, "confidenceThreshold") ?? defaults.DefaultConfidenceThreshold,
-            Number(root, "curatedThreshold") ?? defaults.DefaultCuratedThreshold);
+            Number(root, "curatedThreshold") ?? defaults.DefaultCuratedThreshold,
+            root is { ValueKind: JsonValueKind.Object } a && a.TryGetProperty(AdapterVersionKey, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null);
     }
 
     /// <summary>Writes these values into the tenant's chat JSON, keeping keys other features own.</summary>

@@ -6,7 +6,11 @@ namespace Portal.Chat;
 
 public static class ChatRegistration
 {
-    /// <summary>Chat with citations: the chat service, its generators (extractive, OpenAI-compatible, the local slot) and settings.</summary>
+    /// <summary>
+    /// Chat with citations: the chat service, its generators (extractive, OpenAI-compatible, local) and settings. The
+    /// local generator answers with an <see cref="ILocalChatModel"/> when the host registers one (Portal.Ml.Chat's
+    /// <c>AddPortalLocalChatModel</c>), else 501.
+    /// </summary>
     public static IServiceCollection AddPortalChat(this IServiceCollection services)
     {
         services.AddOptions<ChatOptions>().BindConfiguration("Chat").ValidateDataAnnotations()
@@ -25,6 +29,7 @@ public static class ChatRegistration
         services.AddScoped<ChatStore>();
         services.AddScoped<IChatService, ChatService>();
         services.AddScoped<ChatSettingsService>();
+        services.AddScoped<TenantAdapterService>();
         return services;
     }
 

@@ -71,7 +71,7 @@ internal sealed partial class ChatService(
         }
         else
         {
-            var generation = new GenerationRequest(message, searchQuery, hits, context.History, generator, context.Settings);
+            var generation = new GenerationRequest(message, searchQuery, hits, context.History, generator, context.Settings) { TenantId = tenantId };
             GenerationCompleted? completed = null;
             await foreach (var e in generators.For(generator).GenerateAsync(generation, ct))
             {
@@ -85,7 +85,7 @@ internal sealed partial class ChatService(
                 var hit = hits[n - 1];
                 return new Citation(n, hit.ChunkId, hit.DocumentId, hit.DocumentName, hit.Page, Snippet(hit.Text), qaPairs.TryGetValue(hit.ChunkId, out var qa) ? qa : null);
             }).ToList();
-            (confidence, unknown, generatorName) = (completed.Confidence, completed.Unknown, generator.Name);
+            (confidence, unknown, generatorName) = (completed.Confidence, completed.Unknown, completed.Generator ?? generator.Name);
             promptTokens += completed.PromptTokens;
             completionTokens += completed.CompletionTokens;
         }

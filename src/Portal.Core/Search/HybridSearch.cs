@@ -121,7 +121,7 @@ internal sealed partial class HybridSearch(PortalDbContext db, VectorLegConnecti
         foreach (var space in scopes.Where(s => s.Generation is not null).Select(s => s.Generation!).GroupBy(g => g.ModelId))
         {
             var embedder = embedders.Resolve(space.Key);
-            var embedded = (await embedder.EmbedAsync([text], ct))[0];
+            var embedded = (await embedder.EmbedQueriesAsync([text], ct))[0];
             candidates.AddRange(await VectorLeg.SearchAsync(context, space.ToList(), embedded, query.Filters, pool,
                 Math.Max(efSearch, pool), options.Value.MaxScanTuples, options.Value.ExactVectorScanMaxChunks, ct));
         }

@@ -1,14 +1,20 @@
 using System.Globalization;
+using Portal.Ml.Adapters;
 using Portal.Ml.Generation;
-using Portal.Ml.Models;
 using Portal.Ml.Models.HuggingFace;
+using Portal.Ml.Serving;
 using Portal.Ml.Tokenizers;
 
 namespace Portal.Ml.Cli.Generation;
 
-/// <summary><c>generate</c>: streams a completion of a prompt (as a chat turn when the model has a chat template).</summary>
+/// <summary>
+/// <c>generate</c>: streams a completion of a prompt (as a chat turn when the model has a chat template) through the
+/// same path the chat endpoint's local generator uses: <see cref="LocalModelServer"/>, KV-cached, the adapter unmerged.
+/// </summary>
 internal sealed class GenerateVerb : ICliVerb
 {
+    private const string Caller = "cli";
+
     public string Name => "generate";
 
     public string Usage => "--base DIR [--adapter DIR] --prompt TEXT [--max-tokens N] [--temperature T] [--top-p P] [--top-k K] [--seed S] [--stop TEXT] [--raw]";
@@ -16,18 +22,17 @@ internal sealed class GenerateVerb : ICliVerb
     public async Task<int> RunAsync(CliArguments arguments, TextWriter output, CancellationToken ct)
     {
         using var directory = HuggingFaceModelDirectory.Load(arguments.Required("base"));
-        var model = directory.RequireCausalLanguageModel();
-        if (arguments.Optional("adapter") is { } adapter)
+        var adapter = arguments.Optional("adapter");
+        using var adapters = new AdapterRegistry(_ => PeftAdapterFormat.Load(adapter!));
+        var server = LocalModelServer.For(directory, adapters);
+        if (adapter is not null)
         {
-            var modules = PeftAdapter.Apply(model, adapter);
-            output.WriteLine($"adapter {adapter}: {modules.Count} LoRA modules");
+            using var lease = adapters.Acquire(Caller, Caller);
+            output.WriteLine($"adapter {adapter}: {lease.Adapter!.Layers.Count} LoRA modules");
         }
 
         var prompt = arguments.Required("prompt");
-        var text = directory.ChatTemplate is { } template && !arguments.Flag("raw")
-            ? template.Render([new ChatMessage("user", prompt)], addGenerationPrompt: true)
-            : prompt;
-        var promptIds = directory.Tokenizer.Encode(text);
+        var promptIds = arguments.Flag("raw") ? directory.Tokenizer.Encode(prompt) : server.EncodeChat([new ChatMessage("user", prompt)]);
         var options = new GenerationOptions
         {
             MaxNewTokens = arguments.Int("max-tokens", 64),
@@ -36,11 +41,11 @@ internal sealed class GenerateVerb : ICliVerb
             TopK = arguments.Int("top-k", 0),
             Seed = arguments.Optional("seed") is null ? null : arguments.Int("seed", 0),
             StopSequences = arguments.Optional("stop") is { } stop ? [stop] : [],
-            StopTokenIds = directory.EosTokenIds,
         };
         output.WriteLine($"prompt: {promptIds.Count} tokens; generating up to {options.MaxNewTokens} (temperature {options.Temperature.ToString(CultureInfo.InvariantCulture)})");
 
-        var result = await Generator.GenerateAsync(model, directory.Tokenizer, promptIds, options, new WriteThrough(output), ct);
+        var served = await server.GenerateAsync(Caller, adapter is null ? null : Caller, promptIds, options, new WriteThrough(output), ct);
+        var result = served.Result;
         output.WriteLine();
         CliArguments.WriteSummary(output, new
         {

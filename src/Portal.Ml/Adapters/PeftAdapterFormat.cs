@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Portal.Ml.Models;
 using Portal.Ml.Modules;
 using Portal.Ml.Serialization;
 
@@ -11,7 +12,9 @@ namespace Portal.Ml.Adapters;
 /// LoRA adapters in Hugging Face PEFT's on-disk format, so PEFT and vLLM load ours and we load theirs:
 /// <c>adapter_model.safetensors</c> with <c>base_model.model.{module}.lora_A.weight</c> [r, in] and
 /// <c>….lora_B.weight</c> [out, r], and <c>adapter_config.json</c>. Module names are the model's own
-/// (Hugging Face names for HF models: <c>model.layers.0.self_attn.q_proj</c>).
+/// (Hugging Face names for HF models: <c>model.layers.0.self_attn.q_proj</c>). The trainer writes adapters with
+/// <see cref="Save"/>; <c>generate --adapter</c> loads them with <see cref="Apply"/>, and the multi-tenant server
+/// reads them unmerged with <see cref="Load"/>.
 /// </summary>
 public static partial class PeftAdapterFormat
 {
@@ -89,11 +92,18 @@ public static partial class PeftAdapterFormat
         return new AdapterWeights(config, layers);
     }
 
+    /// <summary>Loads the adapter in <paramref name="directory"/> into <paramref name="model"/> (see <see cref="ApplyTo"/>); returns the wrapped module names.</summary>
+    public static IReadOnlyList<string> Apply(ICausalLanguageModel model, string directory)
+    {
+        using var weights = Load(directory);
+        return ApplyTo(model.Root, weights);
+    }
+
     /// <summary>
     /// Puts loaded weights into <paramref name="root"/>: each named Linear becomes a <see cref="LoRALinear"/>
-    /// (or an existing one is overwritten). Every adapter module must exist in the model.
+    /// (or an existing one is overwritten). Every adapter module must exist in the model. Returns the module names.
     /// </summary>
-    public static void ApplyTo(Module root, AdapterWeights weights)
+    public static IReadOnlyList<string> ApplyTo(Module root, AdapterWeights weights)
     {
         var modules = root.named_modules().ToDictionary(m => m.name, m => m.module, StringComparer.Ordinal);
         foreach (var (name, layer) in weights.Layers)
@@ -114,6 +124,7 @@ public static partial class PeftAdapterFormat
             lora.lora_A.copy_(layer.A);
             lora.lora_B.copy_(layer.B);
         }
+        return weights.Layers.Keys.Order(StringComparer.Ordinal).ToList();
     }
 
     internal static string LastSegment(string name) => name[(name.LastIndexOf('.') + 1)..];

@@ -72,6 +72,17 @@ public sealed class AdapterRegistry : IDisposable
     }
 
     /// <summary>
+    /// Drops the tenant's cached versions other than <paramref name="keep"/> (null: all of them); each is freed when its
+    /// last request ends. For hosts that keep the active version elsewhere (the database) and name it on every request.
+    /// </summary>
+    public void Retire(string tenantId, string? keep)
+    {
+        lock (gate)
+            foreach (var node in cached.Where(c => c.Key.TenantId == tenantId && c.Key.Version != keep).Select(c => c.Value).ToList())
+                Evict(node);
+    }
+
+    /// <summary>
     /// Pins the tenant's adapter for one request: <paramref name="version"/> if given, else the active
     /// one; a tenant without an adapter gets a lease on the base model. Loads on a cache miss.
     /// </summary>

@@ -3,8 +3,9 @@ using Portal.Ml.Training.Lora;
 namespace Portal.Ml.Serving;
 
 /// <summary>
-/// Greedy decoding by re-running the whole sequence each step (no KV cache): enough for the engine's
-/// small decoder and for tests. Families with a cached generator use theirs.
+/// Greedy decoding by re-running the whole sequence each step (no KV cache), for the engine's own small
+/// decoder, which has no cache: the trainer's tests judge its answers with it. Serving and <c>generate</c>
+/// use the KV-cached <see cref="Generation.Generator"/> through <see cref="LocalModelServer"/>.
 /// </summary>
 public static class GreedyDecoder
 {

@@ -47,6 +47,76 @@ public sealed class KnowledgeBaseTests(SharedApp app)
     }
 
     [Fact]
+    public async Task Retrieval_settings_are_stored_per_knowledge_base_and_a_patch_changes_only_the_fields_it_names()
+    {
+        var owner = await app.RegisterAsync();
+        var created = await owner.Client.PostAsJsonAsync("/api/v1/knowledge-bases",
+            new { name = "Tuned", retrieval = new { mode = "keyword", rrfK = 30 } });
+        created.StatusCode.ShouldBe(HttpStatusCode.Created);
+        var kb = await created.Content.ReadFromJsonAsync<JsonElement>();
+        var retrieval = kb.GetProperty("retrieval");
+        retrieval.GetProperty("mode").GetString().ShouldBe("keyword");
+        retrieval.GetProperty("rrfK").GetInt32().ShouldBe(30);
+        retrieval.GetProperty("vectorWeight").GetDouble().ShouldBe(0.05);
+        retrieval.GetProperty("embedder").GetString().ShouldStartWith("hashed-ngram/");
+
+        var id = kb.GetProperty("id").GetGuid();
+        var patched = await owner.Client.PatchAsJsonAsync($"/api/v1/knowledge-bases/{id}", new { retrieval = new { fusion = "weighted", bm25K1 = 1.5 } });
+        patched.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var after = (await patched.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("retrieval");
+        after.GetProperty("fusion").GetString().ShouldBe("weighted");
+        after.GetProperty("bm25K1").GetDouble().ShouldBe(1.5);
+        after.GetProperty("mode").GetString().ShouldBe("keyword");
+        after.GetProperty("rrfK").GetInt32().ShouldBe(30);
+        (await app.Database.AdminScalarAsync<string>($"SELECT retrieval->>'fusion' FROM knowledge_bases WHERE id = '{id}'")).ShouldBe("weighted");
+    }
+
+    [Theory]
+    [InlineData("""{"retrieval":{"mode":"semantic"}}""", "retrieval.mode")]
+    [InlineData("""{"retrieval":{"vectorWeight":1.5}}""", "retrieval.vectorWeight")]
+    [InlineData("""{"retrieval":{"efSearch":5}}""", "retrieval.efSearch")]
+    [InlineData("""{"retrieval":{"embedder":"no-such-model"}}""", "retrieval.embedder")]
+    public async Task Invalid_retrieval_settings_get_a_400_that_names_the_field_and_change_nothing(string body, string field)
+    {
+        var owner = await app.RegisterAsync();
+        var kb = await DocumentApi.CreateKnowledgeBaseAsync(owner.Client);
+        var before = await app.Database.AdminScalarAsync<string>($"SELECT retrieval::text FROM knowledge_bases WHERE id = '{kb}'");
+        var response = await owner.Client.PatchAsync($"/api/v1/knowledge-bases/{kb}", new StringContent(body, Encoding.UTF8, "application/json"));
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+        (await response.Content.ReadAsStringAsync()).ShouldContain(field);
+        (await app.Database.AdminScalarAsync<string>($"SELECT retrieval::text FROM knowledge_bases WHERE id = '{kb}'")).ShouldBe(before);
+    }
+
+    [Fact]
+    public async Task Changing_the_embedder_builds_a_new_vector_generation_in_the_background_and_switches_to_it()
+    {
+        var owner = await app.RegisterAsync();
+        var kb = await DocumentApi.CreateKnowledgeBaseAsync(owner.Client);
+        var doc = (await DocumentApi.UploadOkAsync(owner.Client, kb, ("ferries.txt",
+            Encoding.UTF8.GetBytes("The harbour ferry leaves every twenty minutes.\n\nTickets are sold at the pier kiosk.")))).Single();
+        await DocumentApi.WaitAsync(owner.Client, [doc.Id], Timeout);
+        var activeSql = $"SELECT model_id FROM search_vector_generations WHERE knowledge_base_id = '{kb}' AND state = 'active'";
+        var before = await app.Database.AdminScalarAsync<string>(activeSql);
+        var other = before == "hashed-ngram/v1/d384" ? "hashed-ngram/v2/d384" : "hashed-ngram/v1/d384";
+
+        var patched = await owner.Client.PatchAsJsonAsync($"/api/v1/knowledge-bases/{kb}", new { retrieval = new { embedder = other } });
+        patched.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await patched.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("retrieval").GetProperty("embedder").GetString().ShouldBe(other);
+
+        var deadline = DateTime.UtcNow + Timeout;
+        while (await app.Database.AdminScalarAsync<string>(activeSql) != other)
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"the knowledge base still searches with {before}");
+            await Task.Delay(250);
+        }
+        var search = await owner.Client.PostAsJsonAsync("/api/v1/search", new { query = "harbour ferry", knowledgeBaseIds = new[] { kb }, mode = "vector" });
+        var results = (await search.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("results");
+        results.GetArrayLength().ShouldBeGreaterThan(0);
+        results[0].GetProperty("documentId").GetGuid().ShouldBe(doc.Id);
+    }
+
+    [Fact]
     public async Task A_viewer_can_list_but_cannot_create_knowledge_bases_or_upload()
     {
         var owner = await app.RegisterAsync();

@@ -6,7 +6,7 @@ using static Portal.IntegrationTests.Search.SearchCorpus;
 namespace Portal.IntegrationTests.Pages;
 
 [Collection(DatabaseCollection.Name)]
-public sealed partial class ChatPagesTests(SharedApp app)
+public sealed class ChatPagesTests(SharedApp app)
 {
     [Fact]
     public async Task The_chat_page_answers_a_question_with_its_citations_and_continues_the_conversation()
@@ -70,30 +70,6 @@ public sealed partial class ChatPagesTests(SharedApp app)
         imported.ShouldContain($"/api/v1/knowledge-bases/{kb}/qa-pairs/export");
     }
 
-    private async Task<string> PostAsync(HttpClient signedIn, string path, string handler, Dictionary<string, string> fields,
-        bool multipart = false, string? getPath = null)
-    {
-        // Redirects are followed by hand: HttpClient drops the bearer token when it follows one.
-        var client = app.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
-        client.DefaultRequestHeaders.Authorization = signedIn.DefaultRequestHeaders.Authorization;
-        var page = await client.GetStringAsync(getPath ?? path);
-        var token = Token().Match(page).Groups[1].Value;
-        fields["_handler"] = handler;
-        fields["__RequestVerificationToken"] = token;
-        HttpContent content = new FormUrlEncodedContent(fields);
-        if (multipart)
-        {
-            var form = new MultipartFormDataContent();
-            foreach (var (k, v) in fields) form.Add(new StringContent(v), k);
-            content = form;
-        }
-        var response = await client.PostAsync(path, content);
-        if (response.StatusCode == HttpStatusCode.Redirect) response = await client.GetAsync(response.Headers.Location);
-        var html = await response.Content.ReadAsStringAsync();
-        response.StatusCode.ShouldBe(HttpStatusCode.OK, html.Length > 2000 ? html[..2000] : html);
-        return WebUtility.HtmlDecode(html);
-    }
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\"[^>]*value=\"([^\"]+)\"")]
-    private static partial Regex Token();
+    private Task<string> PostAsync(HttpClient signedIn, string path, string handler, Dictionary<string, string> fields,
+        bool multipart = false, string? getPath = null) => PageForms.PostAsync(app, signedIn, path, handler, fields, multipart, getPath);
 }

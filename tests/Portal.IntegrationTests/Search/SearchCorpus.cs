@@ -20,7 +20,7 @@ internal static class SearchCorpus
         var id = Guid.CreateVersion7();
         await InTenantAsync(app, tenantId, async (db, _) =>
         {
-            db.KnowledgeBases.Add(new KnowledgeBase { Id = id, TenantId = tenantId, Name = "kb " + id.ToString("N")[..8],
+            db.KnowledgeBases.Add(new KnowledgeBase { Id = id, TenantId = tenantId, Name = "kb " + id.ToString("N")[^12..],
                 Retrieval = System.Text.Json.JsonDocument.Parse(retrievalJson) });
             await db.SaveChangesAsync();
         });

@@ -62,4 +62,18 @@ public sealed class SentenceEmbedderTests
         embedder.Dimensions.ShouldBe(64);
         (await embedder.EmbedAsync(["portal"], CancellationToken.None))[0].Length.ShouldBe(64);
     }
+
+    [Fact]
+    public async Task Through_the_retrieval_interface_the_instruction_goes_to_queries_and_not_to_passages()
+    {
+        using var concrete = new HuggingFaceEmbedder("tiny-bert", new HuggingFaceEmbedderSettings { Path = Bert, QueryInstruction = "answer: " });
+        Portal.Search.Embeddings.IEmbedder embedder = concrete;
+        using var reference = SentenceEmbedder.Load(Bert);
+
+        var query = (await embedder.EmbedQueriesAsync(["portal"], CancellationToken.None))[0];
+        var passage = (await embedder.EmbedAsync(["portal"], CancellationToken.None))[0];
+
+        MaxDifference(query, reference.Embed(["answer: portal"])[0]).ShouldBeLessThan(1e-6);
+        MaxDifference(passage, reference.Embed(["portal"])[0]).ShouldBeLessThan(1e-6);
+    }
 }

@@ -15,7 +15,7 @@ public sealed class EmbeddingProjectionTests(ITestOutputHelper output) : IDispos
     /// question asks for the same three in the customers' words (synonyms that share no letters'
     /// worth of n-grams). The lexical embedder cannot connect them; a projection can learn to.
     /// </summary>
-    private static (List<string> passages, List<string> questions) SyntheticQa()
+    internal static (List<string> passages, List<string> questions) SyntheticQa()
     {
         string[] docWords = ["invoice", "refund", "password", "shipment", "warranty", "subscription", "discount", "receipt",
             "account", "delivery", "exchange", "payment", "upgrade", "voucher", "address", "complaint"];
@@ -36,7 +36,7 @@ public sealed class EmbeddingProjectionTests(ITestOutputHelper output) : IDispos
         return (passages, questions);
     }
 
-    private static double RecallAt5(Func<string, float[]> embed, List<string> passages, List<string> questions, IEnumerable<int> which)
+    internal static double RecallAt5(Func<string, float[]> embed, List<string> passages, List<string> questions, IEnumerable<int> which)
     {
         var rank = HardNegativeMiner.InMemory(passages, embed);
         var ids = which.ToList();

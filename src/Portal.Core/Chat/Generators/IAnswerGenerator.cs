@@ -9,7 +9,11 @@ internal sealed record GenerationRequest(
     IReadOnlyList<SearchHit> Sources,
     IReadOnlyList<ChatTurn> History,
     ResolvedGenerator Generator,
-    ChatSettings Settings);
+    ChatSettings Settings)
+{
+    /// <summary>Whose question it is: the local model serves this tenant's adapter.</summary>
+    public Guid TenantId { get; init; }
+}
 
 internal sealed record ChatTurn(MessageRole Role, string Content);
 
@@ -21,7 +25,11 @@ internal sealed record ChatTurn(MessageRole Role, string Content);
 internal abstract record GenerationEvent;
 internal sealed record GenerationDelta(string Text) : GenerationEvent;
 internal sealed record GenerationCompleted(string Text, IReadOnlyList<int> CitedSources, double Confidence, bool Unknown,
-    int PromptTokens, int CompletionTokens) : GenerationEvent;
+    int PromptTokens, int CompletionTokens) : GenerationEvent
+{
+    /// <summary>The name recorded with the answer when it says more than the config's (<c>local:{adapter version}</c>).</summary>
+    public string? Generator { get; init; }
+}
 
 /// <summary>A way to answer from retrieved sources; one per <c>generator_configs.kind</c>.</summary>
 internal interface IAnswerGenerator
@@ -36,7 +44,7 @@ internal sealed record ResolvedGenerator(string Kind, string? BaseUrl, string? M
 {
     public static ResolvedGenerator Extractive { get; } = new(GeneratorKinds.Extractive, null, null, null, default);
 
-    /// <summary>The name reported in answers: <c>extractive</c>, <c>openai:{model}</c>, <c>local</c>.</summary>
+    /// <summary>The name reported in answers: <c>extractive</c>, <c>openai:{model}</c>, <c>local</c> (<c>local:{version}</c> with a tenant adapter).</summary>
     public string Name => Kind == GeneratorKinds.OpenAi ? $"openai:{Model}" : Kind;
 }
 

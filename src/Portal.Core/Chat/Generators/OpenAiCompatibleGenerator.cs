@@ -4,13 +4,11 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Retry;
 using Polly.Timeout;
-using Portal.Chat.Answering;
 
 namespace Portal.Chat.Generators;
 
@@ -59,15 +57,8 @@ internal sealed partial class OpenAiCompatibleGenerator(IHttpClientFactory httpF
             yield return new GenerationDelta(delta);
         }
         var answer = text.ToString();
-        var cited = Citations().Matches(answer).Select(m => int.TryParse(m.Groups[1].Value, out var n) ? n : 0)
-            .Where(n => n >= 1 && n <= request.Sources.Count).Distinct().ToList();
-        var unknown = answer.Length == 0 || answer.Contains(request.Settings.IdkMessage, StringComparison.OrdinalIgnoreCase);
-        // Generated text has no verbatim guarantee, so confidence is how much of the question the cited chunks cover.
-        var confidence = unknown || cited.Count == 0 ? 0
-            : QueryTerms.Coverage(QueryTerms.Weighted(request.SearchQuery),
-                QueryTerms.Of(string.Join("\n", cited.Select(n => request.Sources[n - 1].Text))));
-        if (answer.Length == 0) yield return new GenerationDelta(answer = request.Settings.IdkMessage);
-        yield return new GenerationCompleted(answer, cited, confidence, unknown,
+        if (answer.Length == 0) yield return new GenerationDelta(request.Settings.IdkMessage);
+        yield return GeneratedAnswer.Complete(request, answer, request.Sources.Count,
             promptTokens ?? OpenAiPrompt.EstimateTokens(messages.ToJsonString()),
             completionTokens ?? OpenAiPrompt.EstimateTokens(answer));
     }
@@ -165,9 +156,6 @@ internal sealed partial class OpenAiCompatibleGenerator(IHttpClientFactory httpF
         root.TryGetProperty("usage", out var usage) && usage.ValueKind == JsonValueKind.Object
         && usage.TryGetProperty("prompt_tokens", out var p) && usage.TryGetProperty("completion_tokens", out var c)
             ? (p.GetInt32(), c.GetInt32()) : null;
-
-    [GeneratedRegex(@"\[(\d{1,3})\]")]
-    private static partial Regex Citations();
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Generator attempt {Attempt} failed (HTTP {Status}, {Error}); retrying before the first token")]
     private partial void LogRetry(int attempt, int? status, string? error);

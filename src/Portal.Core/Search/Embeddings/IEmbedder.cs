@@ -11,6 +11,12 @@ public interface IEmbedder
 
     int Dimensions { get; }
 
-    /// <summary>Embeds a batch; returns one L2-normalised vector per text, in order.</summary>
+    /// <summary>Embeds a batch of passages (chunks, documents); returns one L2-normalised vector per text, in order.</summary>
     ValueTask<float[][]> EmbedAsync(IReadOnlyList<string> texts, CancellationToken ct);
+
+    /// <summary>
+    /// Embeds search queries. Asymmetric models (bge, e5) prefix queries with an instruction that passages
+    /// never get; a symmetric embedder embeds queries as it embeds passages.
+    /// </summary>
+    ValueTask<float[][]> EmbedQueriesAsync(IReadOnlyList<string> queries, CancellationToken ct) => EmbedAsync(queries, ct);
 }

@@ -19,6 +19,9 @@ public sealed record ChatAnswerBody(string Answer, IReadOnlyList<CitationBody> C
 
 public sealed record GeneratorBody(string? Kind, string? BaseUrl, string? Model, string? ApiKey, JsonElement? Settings);
 
+/// <summary><c>version</c>: the adapter folder name under the tenant's adapter directory; null serves the base model.</summary>
+public sealed record AdapterBody(string? Version);
+
 public sealed record ChatSettingsBody(string? IdkMessage, double? ConfidenceThreshold, double? CuratedThreshold, GeneratorBody? Generator);
 
 internal static class ChatValidation

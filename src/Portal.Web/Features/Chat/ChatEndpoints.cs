@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Portal.Chat;
+using Portal.Chat.Generators;
 using Portal.Tenancy;
 using Portal.Web.Auth;
 using Portal.Web.Hosting;
@@ -21,6 +22,12 @@ internal static class ChatEndpoints
         settings.MapGet("/knowledge-bases/{kbId:guid}/generator", async (Guid kbId, ChatSettingsService service, CancellationToken ct) =>
             TypedResults.Ok(await service.GetGeneratorAsync(kbId, ct)));
         settings.MapPut("/knowledge-bases/{kbId:guid}/generator", PutGeneratorAsync);
+        settings.MapGet("/models/adapter", async (TenantAdapterService service, CancellationToken ct) => TypedResults.Ok(await service.GetAsync(ct)))
+            .WithSummary("The tenant's active LoRA adapter version for the local generator (null: the base model).");
+        settings.MapPut("/models/adapter", PutAdapterAsync)
+            .WithSummary("Activates an adapter version from {Ml:ChatModel:AdaptersDirectory}/{tenantId}/{version}/ (null: the base model).")
+            .WithDescription("Owner/Admin. Questions asked after the change are answered with the new version; answers in flight finish on the old one. "
+                + "A node running a local model answers 404 adapter-not-found for a version it does not have.");
         return app;
     }
 
@@ -74,6 +81,18 @@ internal static class ChatEndpoints
         var errors = ChatValidation.Validate(body);
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors, type: ProblemDetailsSetup.TypePrefix + "validation");
         return TypedResults.Ok(await service.PutGeneratorAsync(kbId, Update(body), ct));
+    }
+
+    private static async Task<Results<Ok<ActiveAdapterView>, ValidationProblem, ForbidHttpResult>> PutAdapterAsync(
+        AdapterBody body, TenantAdapterService service, TenantContext tenant, CancellationToken ct)
+    {
+        if (tenant.Role?.CanManageMembers() != true) return TypedResults.Forbid();
+        if (body.Version is { } version && !AdapterVersions.IsValid(version))
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["version"] = ["1–64 letters, digits, '.', '_' or '-', starting with a letter or digit; null for the base model."],
+            }, type: ProblemDetailsSetup.TypePrefix + "validation");
+        return TypedResults.Ok(await service.PutAsync(body.Version, ct));
     }
 
     private static GeneratorUpdate Update(GeneratorBody g) => new(g.Kind, g.BaseUrl?.Trim(), g.Model?.Trim(), g.ApiKey, g.Settings);

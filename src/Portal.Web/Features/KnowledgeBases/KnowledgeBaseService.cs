@@ -4,21 +4,26 @@ using Portal.Auditing;
 using Portal.Data;
 using Portal.Documents;
 using Portal.Documents.Chunking;
+using Portal.Search;
+using Portal.Search.Embeddings;
+using Portal.Web.Features.Search;
 using Portal.Tenancy;
 using Portal.Web.Features.Documents;
 
 namespace Portal.Web.Features.KnowledgeBases;
 
-public sealed record CreateKnowledgeBaseRequest(string? Name, ChunkingRequest? Chunking);
-public sealed record UpdateKnowledgeBaseRequest(string? Name, ChunkingRequest? Chunking);
+public sealed record CreateKnowledgeBaseRequest(string? Name, ChunkingRequest? Chunking, RetrievalSettingsRequest? Retrieval = null);
+public sealed record UpdateKnowledgeBaseRequest(string? Name, ChunkingRequest? Chunking, RetrievalSettingsRequest? Retrieval = null);
 
-public sealed record KnowledgeBaseView(Guid Id, string Name, ChunkingView Chunking, int DocumentCount, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+public sealed record KnowledgeBaseView(Guid Id, string Name, ChunkingView Chunking, RetrievalSettingsView Retrieval, int DocumentCount,
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
 /// <summary>
 /// Knowledge base commands, shared by the API and the portal pages. Runs inside the caller's tenant
 /// transaction; writes need Editor or better.
 /// </summary>
-internal sealed class KnowledgeBaseService(PortalDbContext db, TenantContext tenant, AuditLog audit, DocumentRemoval removal)
+internal sealed class KnowledgeBaseService(PortalDbContext db, TenantContext tenant, AuditLog audit, DocumentRemoval removal,
+    EmbedderRegistry embedders, EmbeddingBackfillQueue backfill)
 {
     public async Task<IReadOnlyList<KnowledgeBaseView>> ListAsync(CancellationToken ct)
     {
@@ -41,6 +46,7 @@ internal sealed class KnowledgeBaseService(PortalDbContext db, TenantContext ten
         {
             Id = Guid.CreateVersion7(), TenantId = tenant.RequiredTenantId, Name = ValidName(request.Name),
             Chunking = ChunkingSettings.ToStored(ChunkingSettings.Resolve(request.Chunking, new ChunkingOptions())),
+            Retrieval = RetrievalSettingsChange.ToStored(RetrievalSettingsChange.Apply(request.Retrieval, new RetrievalSettings(), embedders)),
             CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow,
         };
         db.KnowledgeBases.Add(kb);
@@ -49,7 +55,10 @@ internal sealed class KnowledgeBaseService(PortalDbContext db, TenantContext ten
         return ToView(kb, 0);
     }
 
-    /// <summary>A changed chunking setting queues every document for a new version; the old one serves until the switch.</summary>
+    /// <summary>
+    /// A changed chunking setting queues every document for a new version; the old one serves until the switch.
+    /// A changed embedder builds a new vector generation beside the live one (the backfill job), switched when complete.
+    /// </summary>
     public async Task<KnowledgeBaseView> UpdateAsync(Guid id, UpdateKnowledgeBaseRequest request, CancellationToken ct)
     {
         RequireEditor();
@@ -59,9 +68,14 @@ internal sealed class KnowledgeBaseService(PortalDbContext db, TenantContext ten
         var after = ChunkingSettings.Resolve(request.Chunking, before);
         var reindex = after != before;
         if (reindex) kb.Chunking = ChunkingSettings.ToStored(after);
+        var retrievalBefore = RetrievalSettingsChange.FromStored(kb.Retrieval);
+        var retrievalAfter = RetrievalSettingsChange.Apply(request.Retrieval, retrievalBefore, embedders);
+        var reembed = ResolvedModelId(retrievalAfter) != ResolvedModelId(retrievalBefore);
+        if (retrievalAfter != retrievalBefore) kb.Retrieval = RetrievalSettingsChange.ToStored(retrievalAfter);
         kb.UpdatedAt = DateTimeOffset.UtcNow;
-        audit.Record("knowledge-base.updated", id.ToString(), new { kb.Name, reindex });
+        audit.Record("knowledge-base.updated", id.ToString(), new { kb.Name, reindex, reembed, embedder = retrievalAfter.Embedder });
         await SaveAsync(ct);
+        if (reembed) backfill.RunAfterCommit();
         if (reindex)
         {
             await db.Database.ExecuteSqlAsync($"""
@@ -111,6 +125,12 @@ internal sealed class KnowledgeBaseService(PortalDbContext db, TenantContext ten
         name?.Trim() is { Length: >= 1 and <= 200 } trimmed ? trimmed
         : throw PortalException.Invalid("name is required and must be 1 to 200 characters.");
 
-    private static KnowledgeBaseView ToView(KnowledgeBase kb, int documents) =>
-        new(kb.Id, kb.Name, ChunkingSettings.View(ChunkingSettings.FromStored(kb.Chunking)), documents, kb.CreatedAt, kb.UpdatedAt);
+    /// <summary>The model id a stored setting resolves to; an embedder since removed from this node counts as changed.</summary>
+    private string? ResolvedModelId(RetrievalSettings settings) =>
+        settings.Embedder is null ? embedders.Default.ModelId
+        : embedders.ModelIds.Contains(settings.Embedder) ? settings.Embedder : null;
+
+    private KnowledgeBaseView ToView(KnowledgeBase kb, int documents) =>
+        new(kb.Id, kb.Name, ChunkingSettings.View(ChunkingSettings.FromStored(kb.Chunking)),
+            RetrievalSettingsChange.View(RetrievalSettingsChange.FromStored(kb.Retrieval), embedders), documents, kb.CreatedAt, kb.UpdatedAt);
 }
