@@ -26,6 +26,7 @@ internal static class DocumentsRegistration
         services.AddScoped<IIngestionStep, ChunkStep>();
         services.AddScoped<IIngestionStep, IndexStep>();
         services.AddSingleton<IngestionQueue>();
+        services.AddSingleton<IngestionShutdown>();
         services.AddIngestionJobs();
         return builder;
     }

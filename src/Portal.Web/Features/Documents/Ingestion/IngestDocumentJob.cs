@@ -16,7 +16,9 @@ internal sealed class IngestDocumentJob(IServiceScopeFactory scopes) : IJob
         var work = new IngestionWork(
             Guid.Parse(data.GetString("tenantId")!), Guid.Parse(data.GetString("documentId")!), int.Parse(data.GetString("version")!));
         await using var scope = scopes.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<IngestionOrchestrator>().RunAsync(work, context.Recovering, cancellationToken);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(
+            cancellationToken, scope.ServiceProvider.GetRequiredService<IngestionShutdown>().Token);
+        await scope.ServiceProvider.GetRequiredService<IngestionOrchestrator>().RunAsync(work, context.Recovering, stop.Token);
     }
 
     public static IJobDetail For(IngestionWork work) =>

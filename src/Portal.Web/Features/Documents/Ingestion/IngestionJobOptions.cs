@@ -37,6 +37,13 @@ internal sealed class IngestionJobOptions
     [Range(typeof(TimeSpan), "00:00:00.500", "00:10:00")]
     public TimeSpan ClusterCheckinMisfireThreshold { get; set; } = TimeSpan.FromSeconds(7.5);
 
+    /// <summary>
+    /// How long a stopping node lets running documents finish before it cancels them and hands them back to the
+    /// queue. Keep it under the host's shutdown timeout (30 s by default) so the hand-back itself has time to run.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan ShutdownGrace { get; set; } = TimeSpan.FromSeconds(20);
+
     /// <summary>Run the scheduler on this node. Off for nodes that should only serve HTTP.</summary>
     public bool Enabled { get; set; } = true;
 }
