@@ -23,6 +23,8 @@ internal static class EndToEndBench
     {
         using var corpus = BenchCorpus.Generate();
         var concurrency = int.TryParse(Environment.GetEnvironmentVariable("Ingestion__Jobs__MaxConcurrency"), out var c) ? c : Math.Max(2, Environment.ProcessorCount);
+        var appPath = Environment.GetEnvironmentVariable("PORTAL_BENCH_APP");
+        Console.WriteLine("App: " + (string.IsNullOrEmpty(appPath) ? "this checkout's Release build" : appPath));
         Console.WriteLine($"Corpus: {BenchCorpus.Pdfs} PDFs ({BenchCorpus.TotalPages} pages), {corpus.OtherPaths.Count} DOCX/HTML files; "
             + $"{Environment.ProcessorCount} cores, load {Load()}; pipeline concurrency {concurrency}");
 
@@ -166,9 +168,13 @@ internal static class EndToEndBench
     {
         port = FreePort();
         var root = ThrowawayDatabase.Root();
-        var info = new ProcessStartInfo("dotnet", [Path.Combine(root, "src/Portal.Web/bin/Release/net10.0/Portal.Web.dll"), "--urls", $"http://127.0.0.1:{port}"])
+        // PORTAL_BENCH_APP points at another build of Portal.Web.dll (say, the previous commit's) for before/after figures.
+        var dll = Environment.GetEnvironmentVariable("PORTAL_BENCH_APP") is { Length: > 0 } other
+            ? Path.GetFullPath(other) : Path.Combine(root, "src/Portal.Web/bin/Release/net10.0/Portal.Web.dll");
+        var info = new ProcessStartInfo("dotnet", [dll, "--urls", $"http://127.0.0.1:{port}"])
         {
-            WorkingDirectory = root, RedirectStandardOutput = true, RedirectStandardError = true,
+            // The checkout that built the app: its appsettings.json is the app's configuration.
+            WorkingDirectory = ThrowawayDatabase.Root(Path.GetDirectoryName(dll)!), RedirectStandardOutput = true, RedirectStandardError = true,
         };
         var env = info.Environment;
         env["ASPNETCORE_ENVIRONMENT"] = "Production";
@@ -249,9 +255,9 @@ internal sealed class ThrowawayDatabase : IAsyncDisposable
         return (T)(await cmd.ExecuteScalarAsync())!;
     }
 
-    public static string Root()
+    public static string Root(string? below = null)
     {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        for (var dir = new DirectoryInfo(below ?? AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "Portal.sln"))) return dir.FullName;
         throw new InvalidOperationException("Portal.sln not found");
     }
