@@ -111,6 +111,26 @@ public sealed class OrphanBlobSweepTests(SharedApp app)
         (await Blobs.ExistsAsync(orphan, CancellationToken.None)).ShouldBeTrue();
     }
 
+    [Fact]
+    public async Task A_partial_file_left_by_a_crashed_put_is_removed_once_past_the_grace_period()
+    {
+        var a = await app.RegisterAsync();
+        var shard = Path.Combine(app.BlobRoot, a.TenantId.ToString("D"), "ab");
+        Directory.CreateDirectory(shard);
+        var crashed = Path.Combine(shard, $".{Guid.NewGuid():N}.tmp");
+        var writing = Path.Combine(shard, $".{Guid.NewGuid():N}.tmp");
+        await File.WriteAllTextAsync(crashed, "half of an upload");
+        await File.WriteAllTextAsync(writing, "an upload being written now");
+        File.SetLastWriteTimeUtc(crashed, DateTime.UtcNow - LongAgo);
+
+        var result = await Sweeper.SweepAsync(CancellationToken.None);
+
+        File.Exists(crashed).ShouldBeFalse();
+        File.Exists(writing).ShouldBeTrue();
+        result.Incomplete.ShouldBeGreaterThanOrEqualTo(1);
+        File.Delete(writing);
+    }
+
     private async Task<Guid> UploadAsync(Account owner, string name, string text)
     {
         var kb = await DocumentApi.CreateKnowledgeBaseAsync(owner.Client);

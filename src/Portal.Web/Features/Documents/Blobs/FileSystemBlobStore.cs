@@ -79,6 +79,22 @@ internal sealed partial class FileSystemBlobStore(IOptions<BlobStoreOptions> opt
         await Task.CompletedTask;
     }
 
+    public Task<int> RemoveIncompleteAsync(DateTimeOffset olderThan, CancellationToken ct)
+    {
+        var removed = 0;
+        if (!Directory.Exists(_root)) return Task.FromResult(removed);
+        // Names starting with a dot count as hidden on Linux, and hidden files are skipped unless asked for.
+        var options = new EnumerationOptions { RecurseSubdirectories = true, MaxRecursionDepth = 2, AttributesToSkip = 0 };
+        foreach (var file in new DirectoryInfo(_root).EnumerateFiles(".*.tmp", options))
+        {
+            ct.ThrowIfCancellationRequested();
+            if (file.LastWriteTimeUtc >= olderThan.UtcDateTime) continue;
+            try { file.Delete(); removed++; }
+            catch (IOException) { /* gone already */ }
+        }
+        return Task.FromResult(removed);
+    }
+
     private string PathOf(string key)
     {
         // Keys are built by BlobKeys; anything else (.., absolute paths) is refused rather than resolved.

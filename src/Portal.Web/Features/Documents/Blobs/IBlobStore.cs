@@ -27,6 +27,9 @@ internal interface IBlobStore
 
     /// <summary>Every stored blob of every tenant, in no particular order.</summary>
     IAsyncEnumerable<StoredBlob> ListAsync(CancellationToken ct);
+
+    /// <summary>Removes what puts cut off by a crash left behind (partial temporary files) that is older than the cutoff; returns how many.</summary>
+    Task<int> RemoveIncompleteAsync(DateTimeOffset olderThan, CancellationToken ct);
 }
 
 internal sealed record StoredBlob(string Key, DateTimeOffset LastModified);

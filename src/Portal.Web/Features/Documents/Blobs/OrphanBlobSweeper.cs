@@ -18,13 +18,14 @@ internal sealed class BlobSweepOptions
     public bool Enabled { get; set; } = true;
 }
 
-internal sealed record BlobSweepResult(int Examined, int Deleted, int Busy);
+internal sealed record BlobSweepResult(int Examined, int Deleted, int Busy, int Incomplete);
 
 /// <summary>
 /// Deletes blobs that no document of any tenant references: the leftovers of a crash between a blob
 /// write and its row commit. A blob must be older than the grace period, unreferenced by the
 /// <c>unreferenced_blob_keys</c> definer function, and its key lock must be free (no upload of the same
-/// bytes in progress); the reference is checked again under that lock just before the delete.
+/// bytes in progress); the reference is checked again under that lock just before the delete. Partial files of
+/// puts cut off by a crash go too, once past the same grace period.
 /// </summary>
 internal sealed partial class OrphanBlobSweeper(
     NpgsqlDataSource dataSource, IBlobStore blobs, IOptions<BlobSweepOptions> options, TimeProvider time, ILogger<OrphanBlobSweeper> logger)
@@ -50,8 +51,10 @@ internal sealed partial class OrphanBlobSweeper(
             (deleted, busy) = Add((deleted, busy), await SweepBatchAsync(batch, cutoff, ct));
             examined += batch.Count;
         }
-        if (deleted > 0 || busy > 0) LogSwept(examined, deleted, busy);
-        return new BlobSweepResult(examined, deleted, busy);
+        // A put is written and renamed within one request, so a partial file past the grace period belongs to a crashed one.
+        var incomplete = await blobs.RemoveIncompleteAsync(cutoff, ct);
+        if (deleted > 0 || busy > 0 || incomplete > 0) LogSwept(examined, deleted, busy, incomplete);
+        return new BlobSweepResult(examined, deleted, busy, incomplete);
     }
 
     private static (int, int) Add((int Deleted, int Busy) a, (int Deleted, int Busy) b) => (a.Deleted + b.Deleted, a.Busy + b.Busy);
@@ -91,6 +94,6 @@ internal sealed partial class OrphanBlobSweeper(
         return result;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Blob sweep: {Examined} blobs past the grace period, {Deleted} unreferenced deleted, {Busy} skipped while being uploaded")]
-    private partial void LogSwept(int examined, int deleted, int busy);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Blob sweep: {Examined} blobs past the grace period, {Deleted} unreferenced deleted, {Busy} skipped while being uploaded, {Incomplete} partial writes removed")]
+    private partial void LogSwept(int examined, int deleted, int busy, int incomplete);
 }
