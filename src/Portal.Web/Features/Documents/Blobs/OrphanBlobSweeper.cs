@@ -41,46 +41,49 @@ internal sealed partial class OrphanBlobSweeper(
         {
             if (blob.LastModified > cutoff) continue;
             batch.Add(blob.Key);
-            if (batch.Count < Batch) continue;
-            (deleted, busy) = Add((deleted, busy), await SweepBatchAsync(batch, cutoff, ct));
-            examined += batch.Count;
-            batch.Clear();
+            if (batch.Count == Batch) await SweepBatchAsync();
         }
-        if (batch.Count > 0)
-        {
-            (deleted, busy) = Add((deleted, busy), await SweepBatchAsync(batch, cutoff, ct));
-            examined += batch.Count;
-        }
+        await SweepBatchAsync();
         // A put is written and renamed within one request, so a partial file past the grace period belongs to a crashed one.
         var incomplete = await blobs.RemoveIncompleteAsync(cutoff, ct);
         if (deleted > 0 || busy > 0 || incomplete > 0) LogSwept(examined, deleted, busy, incomplete);
         return new BlobSweepResult(examined, deleted, busy, incomplete);
+
+        async Task SweepBatchAsync()
+        {
+            examined += batch.Count;
+            foreach (var key in batch.Count == 0 ? [] : await UnreferencedAsync(null, batch, ct))
+            {
+                switch (await DeleteIfStillOrphanedAsync(key, cutoff, ct))
+                {
+                    case true: deleted++; break;
+                    case null: busy++; break;
+                }
+            }
+            batch.Clear();
+        }
     }
 
-    private static (int, int) Add((int Deleted, int Busy) a, (int Deleted, int Busy) b) => (a.Deleted + b.Deleted, a.Busy + b.Busy);
-
-    private async Task<(int Deleted, int Busy)> SweepBatchAsync(List<string> keys, DateTimeOffset cutoff, CancellationToken ct)
+    /// <summary>True when deleted, false when referenced or refreshed meanwhile, null when an upload of the key holds its lock.</summary>
+    private async Task<bool?> DeleteIfStillOrphanedAsync(string key, DateTimeOffset cutoff, CancellationToken ct)
     {
-        int deleted = 0, busy = 0;
-        foreach (var key in await UnreferencedAsync(null, keys, ct))
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        await using (var lockCommand = new NpgsqlCommand(BlobLocks.TrySql, connection, tx) { Parameters = { new() { Value = key } } })
         {
-            await using var connection = await dataSource.OpenConnectionAsync(ct);
-            await using var tx = await connection.BeginTransactionAsync(ct);
-            await using (var lockCommand = new NpgsqlCommand(BlobLocks.TrySql, connection, tx) { Parameters = { new() { Value = key } } })
-            {
-                if (!(bool)(await lockCommand.ExecuteScalarAsync(ct))!) { busy++; continue; }
-            }
-            // Under the lock: an upload that committed a row for these bytes since the first check is seen here,
-            // and one that starts now waits for this transaction and then writes the blob again.
-            if ((await UnreferencedAsync((connection, tx), [key], ct)).Count == 1
-                && (await blobs.LastModifiedAsync(key, ct)) is { } modified && modified <= cutoff)
-            {
-                await blobs.DeleteAsync(key, ct);
-                deleted++;
-            }
-            await tx.CommitAsync(ct);
+            if (!(bool)(await lockCommand.ExecuteScalarAsync(ct))!) return null;
         }
-        return (deleted, busy);
+        // Under the lock: an upload that committed a row for these bytes since the first check is seen here,
+        // and one that starts now waits for this transaction and then writes the blob again.
+        var deleted = false;
+        if ((await UnreferencedAsync((connection, tx), [key], ct)).Count == 1
+            && await blobs.LastModifiedAsync(key, ct) is { } modified && modified <= cutoff)
+        {
+            await blobs.DeleteAsync(key, ct);
+            deleted = true;
+        }
+        await tx.CommitAsync(ct);
+        return deleted;
     }
 
     private async Task<List<string>> UnreferencedAsync((NpgsqlConnection, NpgsqlTransaction)? within, List<string> keys, CancellationToken ct)
