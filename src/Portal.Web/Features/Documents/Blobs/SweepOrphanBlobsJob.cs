@@ -19,11 +19,13 @@ internal sealed class BlobSweepSchedule(ISchedulerFactory schedulers, IOptions<B
 {
     public async Task StartAsync(CancellationToken ct)
     {
+        // A node that serves only HTTP runs no scheduler and leaves the cluster's jobs alone.
+        if (!jobs.Value.Enabled) return;
         var scheduler = await schedulers.GetScheduler(ct);
-        if (!jobs.Value.Enabled || !sweep.Value.Enabled)
+        if (!sweep.Value.Enabled)
         {
-            // A node told to stop sweeping removes the trigger for the whole cluster.
-            if (!sweep.Value.Enabled) await scheduler.DeleteJob(SweepOrphanBlobsJob.Key, ct);
+            // A scheduling node told to stop sweeping removes the trigger for the whole cluster.
+            await scheduler.DeleteJob(SweepOrphanBlobsJob.Key, ct);
             return;
         }
         var key = new TriggerKey(SweepOrphanBlobsJob.Key.Name, SweepOrphanBlobsJob.Key.Group);
