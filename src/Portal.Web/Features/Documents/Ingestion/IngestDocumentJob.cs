@@ -24,10 +24,11 @@ internal sealed class IngestDocumentJob(IServiceScopeFactory scopes, IngestionSh
             var orchestrator = scope.ServiceProvider.GetRequiredService<IngestionOrchestrator>();
             try
             {
+                if (shutdown.Stopping.IsCancellationRequested) throw new OperationCanceledException(shutdown.Stopping);
                 stop.Token.ThrowIfCancellationRequested();
                 await orchestrator.RunAsync(works[i], context.Recovering, stop.Token);
             }
-            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            catch (OperationCanceledException) when (stop.IsCancellationRequested || shutdown.Stopping.IsCancellationRequested)
             {
                 // Shutdown: the documents this job has not started go back to the dispatcher at once.
                 foreach (var unstarted in works.Skip(i)) await orchestrator.HandBackUnstartedAsync(unstarted);
