@@ -11,7 +11,7 @@ public sealed class DispatchSplitTests
     public void Claimed_documents_are_dealt_round_robin_to_one_job_per_ingestion_thread()
     {
         var claimed = Claimed(12);
-        var jobs = DispatchQueuedDocumentsJob.Split(claimed, new IngestionJobOptions { MaxConcurrency = 2, DocumentsPerJob = 8 });
+        var jobs = QueuedDocumentDispatch.Split(claimed, new IngestionJobOptions { MaxConcurrency = 2, DocumentsPerJob = 8 });
 
         jobs.Count.ShouldBe(2);
         jobs[0].ShouldBe([claimed[0], claimed[2], claimed[4], claimed[6], claimed[8], claimed[10]]);
@@ -22,7 +22,7 @@ public sealed class DispatchSplitTests
     public void No_job_carries_more_than_documents_per_job()
     {
         var claimed = Claimed(50);
-        var jobs = DispatchQueuedDocumentsJob.Split(claimed, new IngestionJobOptions { MaxConcurrency = 2, DocumentsPerJob = 8 });
+        var jobs = QueuedDocumentDispatch.Split(claimed, new IngestionJobOptions { MaxConcurrency = 2, DocumentsPerJob = 8 });
 
         jobs.Count.ShouldBe(7);
         jobs.ShouldAllBe(j => j.Count <= 8);
@@ -33,7 +33,7 @@ public sealed class DispatchSplitTests
     public void Fewer_documents_than_threads_get_a_job_each()
     {
         var claimed = Claimed(1);
-        DispatchQueuedDocumentsJob.Split(claimed, new IngestionJobOptions { MaxConcurrency = 4 }).ShouldBe([[claimed[0]]]);
-        DispatchQueuedDocumentsJob.Split([], new IngestionJobOptions()).ShouldBeEmpty();
+        QueuedDocumentDispatch.Split(claimed, new IngestionJobOptions { MaxConcurrency = 4 }).ShouldBe([[claimed[0]]]);
+        QueuedDocumentDispatch.Split([], new IngestionJobOptions()).ShouldBeEmpty();
     }
 }

@@ -27,6 +27,7 @@ internal static class DocumentsRegistration
         services.AddScoped<IIngestionStep, ParseStep>();
         services.AddScoped<IIngestionStep, ChunkStep>();
         services.AddScoped<IIngestionStep, IndexStep>();
+        services.AddSingleton<QueuedDocumentDispatch>();
         services.AddSingleton<IngestionQueue>();
         services.AddSingleton<IngestionShutdown>();
         services.AddIngestionJobs();

@@ -7,31 +7,26 @@ namespace Portal.Web.Features.Documents.Ingestion;
 /// <summary>
 /// The outbox relay: claims queued documents across tenants (through the narrow
 /// <c>claim_queued_documents</c> function, never a role that bypasses row-level security) and
-/// schedules one ingestion job for each. Runs on one node at a time in the cluster.
+/// schedules ingestion jobs for them. Run by the recurring dispatcher job and, on this node, by upload nudges;
+/// the claim skips rows another claim holds, so two runs never take the same document.
 /// </summary>
-[DisallowConcurrentExecution]
-internal sealed partial class DispatchQueuedDocumentsJob(
-    NpgsqlDataSource dataSource, IngestionQueue queue, IOptions<IngestionJobOptions> options, ILogger<DispatchQueuedDocumentsJob> logger) : IJob
+internal sealed partial class QueuedDocumentDispatch(
+    NpgsqlDataSource dataSource, IOptions<IngestionJobOptions> options, ILogger<QueuedDocumentDispatch> logger)
 {
-    public static readonly JobKey Key = new("dispatch-queued-documents", IngestDocumentJob.Group);
-
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default)
+    public async Task DispatchAsync(IScheduler scheduler, CancellationToken ct)
     {
-        // Before the claim: an upload that commits after this point nudges again and gets its own run.
-        queue.DispatchStarted();
         var claimed = new List<IngestionWork>();
         await using (var cmd = dataSource.CreateCommand("SELECT tenant_id, document_id, version FROM claim_queued_documents($1, $2)"))
         {
             cmd.Parameters.AddWithValue(options.Value.DispatchBatchSize);
             cmd.Parameters.AddWithValue(options.Value.RedispatchAfter);
-            await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
                 claimed.Add(new IngestionWork(reader.GetGuid(0), reader.GetGuid(1), reader.GetInt32(2)));
         }
         // A claim whose job is never scheduled (this node dies right here) is claimed again after RedispatchAfter.
         foreach (var works in Split(claimed, options.Value))
-            await context.Scheduler.ScheduleJob(IngestDocumentJob.For(works),
-                TriggerBuilder.Create().StartNow().Build(), new ScheduleJobOptions(), cancellationToken);
+            await scheduler.ScheduleJob(IngestDocumentJob.For(works), TriggerBuilder.Create().StartNow().Build(), new ScheduleJobOptions(), ct);
         if (claimed.Count > 0) LogDispatched(claimed.Count);
     }
 
@@ -50,6 +45,16 @@ internal sealed partial class DispatchQueuedDocumentsJob(
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Dispatched {Count} queued documents")]
     private partial void LogDispatched(int count);
+}
+
+/// <summary>The recurring dispatch, on one node at a time in the cluster: picks up what no nudge did (retries, other nodes' uploads).</summary>
+[DisallowConcurrentExecution]
+internal sealed class DispatchQueuedDocumentsJob(QueuedDocumentDispatch dispatch) : IJob
+{
+    public static readonly JobKey Key = new("dispatch-queued-documents", IngestDocumentJob.Group);
+
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default) =>
+        await dispatch.DispatchAsync(context.Scheduler, cancellationToken);
 }
 
 /// <summary>Keeps the dispatcher's recurring trigger in step with <see cref="IngestionJobOptions.DispatchInterval"/>.</summary>
@@ -75,34 +80,55 @@ internal sealed class DispatcherSchedule(ISchedulerFactory schedulers, IOptions<
 }
 
 /// <summary>
-/// Asks the dispatcher to run now, so an upload does not wait for the next interval. Nudges coalesce: while
-/// one run is asked for and has not started, further uploads add nothing, because that run claims every
-/// queued document at once. (Each run costs a trigger, a thread and the job store's lock, which a burst of
-/// uploads would otherwise take from the documents themselves.)
+/// Dispatches right after an upload commits, in this process rather than through a scheduler trigger (which
+/// would cost a fire before the documents' own jobs could fire). Nudges coalesce: one dispatch runs at a time
+/// on this node, and nudges that arrive meanwhile make it run once more, since one run claims every queued
+/// document at once.
 /// </summary>
-internal sealed partial class IngestionQueue(ISchedulerFactory schedulers, ILogger<IngestionQueue> logger)
+internal sealed partial class IngestionQueue(
+    ISchedulerFactory schedulers, QueuedDocumentDispatch dispatch, IHostApplicationLifetime lifetime, ILogger<IngestionQueue> logger)
 {
     private int _requested;
+    private int _running;
 
-    public async Task NudgeAsync(CancellationToken ct)
+    public Task NudgeAsync(CancellationToken ct)
     {
-        if (Interlocked.Exchange(ref _requested, 1) == 1) return;
+        Volatile.Write(ref _requested, 1);
+        if (Interlocked.CompareExchange(ref _running, 1, 0) == 0) _ = Task.Run(DrainAsync, CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    private async Task DrainAsync()
+    {
+        do
+        {
+            try
+            {
+                while (Interlocked.Exchange(ref _requested, 0) == 1 && !lifetime.ApplicationStopping.IsCancellationRequested)
+                    await DispatchOnceAsync(lifetime.ApplicationStopping);
+            }
+            finally { Volatile.Write(ref _running, 0); }
+            // A nudge that arrived between the last check and the release above is not lost.
+        } while (Volatile.Read(ref _requested) == 1 && Interlocked.CompareExchange(ref _running, 1, 0) == 0);
+    }
+
+    private async Task DispatchOnceAsync(CancellationToken ct)
+    {
         try
         {
-            var scheduler = await schedulers.GetScheduler(ct);
-            await scheduler.TriggerJob(DispatchQueuedDocumentsJob.Key, ct);
+            await dispatch.DispatchAsync(await schedulers.GetScheduler(ct), ct);
         }
-        catch (SchedulerException e)
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             // The documents are already queued in the database; the recurring dispatch picks them up.
-            Volatile.Write(ref _requested, 0);
             LogNudgeFailed(e);
+        }
+        catch (OperationCanceledException)
+        {
+            // Shutting down: queued documents wait for the next start or another node.
         }
     }
 
-    /// <summary>Called by every dispatcher run (nudged or recurring) before it claims.</summary>
-    public void DispatchStarted() => Volatile.Write(ref _requested, 0);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not nudge the dispatcher; queued documents wait for its next run")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not dispatch after an upload; queued documents wait for the recurring dispatch")]
     private partial void LogNudgeFailed(Exception exception);
 }
