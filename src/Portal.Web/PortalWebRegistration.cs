@@ -90,6 +90,7 @@ internal static class PortalWebRegistration
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();
+        app.UseMiddleware<CookieApiAntiforgery>();
         app.UseAntiforgery();
         app.MapOpenApi().AllowAnonymous();
         return app;

@@ -3,7 +3,6 @@ using Portal.Documents;
 using Portal.Documents.Chunking;
 using Portal.Documents.Detection;
 using Portal.Documents.Sandbox;
-using Portal.Tests.Documents.Fixtures;
 
 namespace Portal.Bench.Ingestion;
 
@@ -11,27 +10,11 @@ using DocumentFormat = Portal.Documents.DocumentFormat;
 
 internal static class ThroughputBench
 {
-    private const int Pdfs = 12;
-    private const int PagesPerPdf = 45;
-
     public static async Task<int> RunAsync()
     {
-        using var temp = new TempDirectory();
-        var pdfs = new List<string>();
-        for (var i = 0; i < Pdfs; i++)
-        {
-            var pages = Enumerable.Range(0, PagesPerPdf).Select(p => string.Join("\n\n", Enumerable.Range(0, 4)
-                .Select(k => (p + k) % 5 == 0 ? TextSamples.ChineseParagraph(p * 10 + k) : TextSamples.EnglishParagraph(p * 10 + k)))).ToArray();
-            pdfs.Add(temp.Write($"doc{i}.pdf", PdfSamples.TextPdf(pages)));
-        }
-        var others = new List<string>();
-        for (var i = 0; i < 20; i++)
-        {
-            others.Add(temp.Write($"doc{i}.docx", OfficeSamples.Docx(Enumerable.Range(0, 30).Select(k => (k % 6 == 0 ? "Heading1" : "", k % 2 == 0 ? TextSamples.EnglishParagraph(k) : TextSamples.ChineseParagraph(k))))));
-            others.Add(temp.Write($"page{i}.html", TextSamples.Utf8("<html><body><main>" + string.Concat(Enumerable.Range(0, 30).Select(k => $"<h2>Part {k}</h2><p>{TextSamples.EnglishParagraph(k)}</p>")) + "</main></body></html>")));
-        }
-        var totalPages = Pdfs * PagesPerPdf;
-        Console.WriteLine($"Corpus: {Pdfs} PDFs ({totalPages} pages, ~20% Chinese paragraphs), {others.Count} DOCX/HTML files");
+        using var corpus = BenchCorpus.Generate();
+        var (pdfs, others, totalPages) = (corpus.PdfPaths, corpus.OtherPaths, BenchCorpus.TotalPages);
+        Console.WriteLine($"Corpus: {BenchCorpus.Pdfs} PDFs ({totalPages} pages, ~20% Chinese paragraphs), {others.Count} DOCX/HTML files");
 
         // Raw poppler: one pdftotext per PDF, one at a time.
         var raw = Stopwatch.StartNew();

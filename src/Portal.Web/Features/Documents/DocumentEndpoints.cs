@@ -14,7 +14,7 @@ internal static class DocumentEndpoints
     public static IEndpointRouteBuilder MapDocumentEndpoints(this IEndpointRouteBuilder app)
     {
         var scoped = app.MapGroup("/api/v1").WithTags("Documents").RequireAuthorization()
-            .AddEndpointFilter<CookieCsrfGuard>().AddEndpointFilter<TenantScope>();
+            .AddEndpointFilter<TenantScope>();
         scoped.MapGet("/knowledge-bases/{kbId:guid}/documents", ListAsync);
         scoped.MapGet("/documents/{id:guid}", async Task<Ok<DocumentView>> (Guid id, PortalDbContext db, CancellationToken ct) =>
             TypedResults.Ok(DocumentView.From(await db.Documents.AsNoTracking().SingleOrDefaultAsync(d => d.Id == id, ct)
@@ -23,7 +23,7 @@ internal static class DocumentEndpoints
         scoped.MapGet("/documents/{id:guid}/content", ContentAsync);
 
         // These manage their own transaction: blobs are deleted only after the rows are gone for good.
-        var unscoped = app.MapGroup("/api/v1").WithTags("Documents").RequireAuthorization().AddEndpointFilter<CookieCsrfGuard>();
+        var unscoped = app.MapGroup("/api/v1").WithTags("Documents").RequireAuthorization();
         unscoped.MapDelete("/documents/{id:guid}", DeleteAsync);
         unscoped.MapUpload();
         return app;

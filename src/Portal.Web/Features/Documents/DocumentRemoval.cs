@@ -34,17 +34,18 @@ internal sealed class DocumentRemoval(PortalDbContext db, IEnumerable<IChunkInde
     {
         foreach (var (tenantId, key) in _pendingBlobDeletes)
         {
-            // Another upload of the same bytes may have arrived since the commit.
-            if (!await StillReferencedAsync(tenantId, key, ct)) await blobs.DeleteAsync(key, ct);
+            // Another upload of the same bytes may have arrived since the commit; the key lock orders the two.
+            await DeleteUnlessReferencedAsync(tenantId, key, ct);
         }
         _pendingBlobDeletes.Clear();
     }
 
-    private async Task<bool> StillReferencedAsync(Guid tenantId, string key, CancellationToken ct)
+    private async Task DeleteUnlessReferencedAsync(Guid tenantId, string key, CancellationToken ct)
     {
         await using var tx = await db.BeginTenantTransactionAsync(tenantId, ct);
+        await BlobLocks.LockAsync(db, [key], ct);
         var referenced = await db.Documents.AnyAsync(d => d.BlobKey == key, ct);
+        if (!referenced) await blobs.DeleteAsync(key, ct);
         await tx.CommitAsync(ct);
-        return referenced;
     }
 }

@@ -16,6 +16,8 @@ internal static class DocumentsRegistration
         services.AddOptions<BlobStoreOptions>().BindConfiguration("Blobs").ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<UploadOptions>().BindConfiguration("Ingestion:Uploads").ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IBlobStore, FileSystemBlobStore>();
+        services.AddOptions<BlobSweepOptions>().BindConfiguration("Blobs:Sweep").ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<OrphanBlobSweeper>();
         services.TryAddSingleton(TimeProvider.System);
 
         services.AddScoped<KnowledgeBaseService>();
@@ -25,8 +27,11 @@ internal static class DocumentsRegistration
         services.AddScoped<IIngestionStep, ParseStep>();
         services.AddScoped<IIngestionStep, ChunkStep>();
         services.AddScoped<IIngestionStep, IndexStep>();
+        services.AddSingleton<QueuedDocumentDispatch>();
         services.AddSingleton<IngestionQueue>();
+        services.AddSingleton<IngestionShutdown>();
         services.AddIngestionJobs();
+        services.AddHostedService<BlobSweepSchedule>();
         return builder;
     }
 }

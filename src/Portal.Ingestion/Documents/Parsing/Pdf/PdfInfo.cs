@@ -3,26 +3,32 @@ using System.Text.RegularExpressions;
 
 namespace Portal.Documents.Parsing.Pdf;
 
-internal sealed record PdfInfo(int Pages, bool Encrypted, IReadOnlyDictionary<int, (double Width, double Height)> PageSizes)
+internal sealed record PdfInfo(int Pages, bool Encrypted)
 {
-    public static PdfInfo Read(string path, int maxPages, NativeToolLimits limits, CancellationToken cancellationToken)
+    public static PdfInfo Read(string path, NativeToolLimits limits, CancellationToken cancellationToken)
     {
         var first = NativeTool.Run("pdfinfo", [path], limits, cancellationToken);
         ThrowIfUnreadable(first);
         var pages = ReadInt(first.StandardOutput, @"^Pages:\s+(\d+)") ?? 0;
         var encrypted = Regex.IsMatch(first.StandardOutput, @"^Encrypted:\s+yes", RegexOptions.Multiline);
+        return new PdfInfo(pages, encrypted);
+    }
 
+    /// <summary>
+    /// Page sizes in points for pages 1..<paramref name="lastPage"/>. A second pdfinfo run, so it is asked for
+    /// only when a page needs OCR (the render is scaled by its size); text-only PDFs never pay for it.
+    /// </summary>
+    public static IReadOnlyDictionary<int, (double Width, double Height)> ReadPageSizes(
+        string path, int lastPage, NativeToolLimits limits, CancellationToken cancellationToken)
+    {
         var sizes = new Dictionary<int, (double, double)>();
-        if (pages > 0)
+        var perPage = NativeTool.Run("pdfinfo", ["-f", "1", "-l", lastPage.ToString(CultureInfo.InvariantCulture), path], limits, cancellationToken);
+        foreach (Match match in Regex.Matches(perPage.StandardOutput, @"^Page\s+(\d+) size:\s+([\d.]+) x ([\d.]+)", RegexOptions.Multiline))
         {
-            var perPage = NativeTool.Run("pdfinfo", ["-f", "1", "-l", Math.Min(pages, maxPages).ToString(CultureInfo.InvariantCulture), path], limits, cancellationToken);
-            foreach (Match match in Regex.Matches(perPage.StandardOutput, @"^Page\s+(\d+) size:\s+([\d.]+) x ([\d.]+)", RegexOptions.Multiline))
-            {
-                sizes[int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture)] =
-                    (double.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture), double.Parse(match.Groups[3].Value, CultureInfo.InvariantCulture));
-            }
+            sizes[int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture)] =
+                (double.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture), double.Parse(match.Groups[3].Value, CultureInfo.InvariantCulture));
         }
-        return new PdfInfo(pages, encrypted, sizes);
+        return sizes;
     }
 
     private static void ThrowIfUnreadable(NativeToolResult result)

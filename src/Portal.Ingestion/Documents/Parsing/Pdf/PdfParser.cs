@@ -14,7 +14,7 @@ internal static class PdfParser
 
     public static ParsedDocument Parse(string path, ParserSettings settings, CancellationToken cancellationToken)
     {
-        var info = PdfInfo.Read(path, settings.Limits.MaxPages, settings.Tools, cancellationToken);
+        var info = PdfInfo.Read(path, settings.Tools, cancellationToken);
         var units = new UnitCollector();
         if (info.Encrypted)
             units.Warnings.Add("The PDF is encrypted with an owner password only; its text was readable without one.");
@@ -31,6 +31,7 @@ internal static class PdfParser
 
         var pages = text.StandardOutput.Split('\f');
         var ocrPages = 0;
+        IReadOnlyDictionary<int, (double Width, double Height)>? pageSizes = null;
         for (var page = 1; page <= lastPage; page++)
         {
             var pageText = page - 1 < pages.Length ? pages[page - 1] : "";
@@ -46,7 +47,8 @@ internal static class PdfParser
                 AddPage(units, pageText, page, isOcr: false);
                 continue;
             }
-            var recognised = PageOcr.Read(path, page, info.PageSizes.GetValueOrDefault(page, (612, 792)), MaxRenderedEdgePixels, settings, units.Warnings, cancellationToken);
+            pageSizes ??= PdfInfo.ReadPageSizes(path, lastPage, settings.Tools, cancellationToken);
+            var recognised = PageOcr.Read(path, page, pageSizes.GetValueOrDefault(page, (612, 792)), MaxRenderedEdgePixels, settings, units.Warnings, cancellationToken);
             AddPage(units, recognised ?? pageText, page, isOcr: recognised is not null);
         }
         return units.Build(DocumentFormat.Pdf, info.Pages);

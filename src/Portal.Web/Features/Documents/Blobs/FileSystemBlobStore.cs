@@ -19,7 +19,11 @@ internal sealed partial class FileSystemBlobStore(IOptions<BlobStoreOptions> opt
     public async Task PutAsync(string key, Stream content, CancellationToken ct)
     {
         var path = PathOf(key);
-        if (File.Exists(path)) return;
+        if (File.Exists(path))
+        {
+            File.SetLastWriteTimeUtc(path, DateTime.UtcNow);
+            return;
+        }
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var temp = Path.Combine(Path.GetDirectoryName(path)!, $".{Guid.NewGuid():N}.tmp");
         try
@@ -55,6 +59,41 @@ internal sealed partial class FileSystemBlobStore(IOptions<BlobStoreOptions> opt
     }
 
     public Task<bool> ExistsAsync(string key, CancellationToken ct) => Task.FromResult(File.Exists(PathOf(key)));
+
+    public Task<DateTimeOffset?> LastModifiedAsync(string key, CancellationToken ct)
+    {
+        var file = new FileInfo(PathOf(key));
+        return Task.FromResult(file.Exists ? new DateTimeOffset(file.LastWriteTimeUtc, TimeSpan.Zero) : (DateTimeOffset?)null);
+    }
+
+    public async IAsyncEnumerable<StoredBlob> ListAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        if (!Directory.Exists(_root)) yield break;
+        // Temporary files of puts in progress start with a dot and never match the key shape.
+        foreach (var file in new DirectoryInfo(_root).EnumerateFiles("*", new EnumerationOptions { RecurseSubdirectories = true, MaxRecursionDepth = 2 }))
+        {
+            ct.ThrowIfCancellationRequested();
+            var key = Path.GetRelativePath(_root, file.FullName).Replace(Path.DirectorySeparatorChar, '/');
+            if (KeyShape().IsMatch(key)) yield return new StoredBlob(key, new DateTimeOffset(file.LastWriteTimeUtc, TimeSpan.Zero));
+        }
+        await Task.CompletedTask;
+    }
+
+    public Task<int> RemoveIncompleteAsync(DateTimeOffset olderThan, CancellationToken ct)
+    {
+        var removed = 0;
+        if (!Directory.Exists(_root)) return Task.FromResult(removed);
+        // Names starting with a dot count as hidden on Linux, and hidden files are skipped unless asked for.
+        var options = new EnumerationOptions { RecurseSubdirectories = true, MaxRecursionDepth = 2, AttributesToSkip = 0 };
+        foreach (var file in new DirectoryInfo(_root).EnumerateFiles(".*.tmp", options))
+        {
+            ct.ThrowIfCancellationRequested();
+            if (file.LastWriteTimeUtc >= olderThan.UtcDateTime) continue;
+            try { file.Delete(); removed++; }
+            catch (IOException) { /* gone already */ }
+        }
+        return Task.FromResult(removed);
+    }
 
     private string PathOf(string key)
     {

@@ -4,11 +4,15 @@ namespace Portal.Web.Features.Documents.Blobs;
 /// Where uploaded originals live. Keys are tenant-partitioned and content-addressed
 /// (<see cref="BlobKeys.For"/>), so two documents with the same bytes in one tenant share a blob.
 /// The file-system store is the default; an S3-compatible store can implement this interface
-/// (Put = PutObject after the upload finished, Open = GetObject, Delete, Exists = HeadObject).
+/// (Put = PutObject after the upload finished, or CopyObject onto itself to refresh an existing one; Open = GetObject;
+/// Delete; Exists and LastModified = HeadObject; List = ListObjectsV2).
 /// </summary>
 internal interface IBlobStore
 {
-    /// <summary>Stores the content under the key, atomically: readers see all of it or none. Storing an existing key is a no-op.</summary>
+    /// <summary>
+    /// Stores the content under the key, atomically: readers see all of it or none. Storing an existing key keeps
+    /// its bytes and refreshes its last-modified time, so the orphan sweep's grace period counts from the latest upload.
+    /// </summary>
     Task PutAsync(string key, Stream content, CancellationToken ct);
 
     /// <summary>The content, or null when the key is unknown.</summary>
@@ -17,7 +21,18 @@ internal interface IBlobStore
     Task DeleteAsync(string key, CancellationToken ct);
 
     Task<bool> ExistsAsync(string key, CancellationToken ct);
+
+    /// <summary>When the blob was last written or refreshed, or null when the key is unknown.</summary>
+    Task<DateTimeOffset?> LastModifiedAsync(string key, CancellationToken ct);
+
+    /// <summary>Every stored blob of every tenant, in no particular order.</summary>
+    IAsyncEnumerable<StoredBlob> ListAsync(CancellationToken ct);
+
+    /// <summary>Removes what puts cut off by a crash left behind (partial temporary files) that is older than the cutoff; returns how many.</summary>
+    Task<int> RemoveIncompleteAsync(DateTimeOffset olderThan, CancellationToken ct);
 }
+
+internal sealed record StoredBlob(string Key, DateTimeOffset LastModified);
 
 internal static class BlobKeys
 {

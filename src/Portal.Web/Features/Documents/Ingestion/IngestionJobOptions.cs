@@ -17,6 +17,13 @@ internal sealed class IngestionJobOptions
     [Range(1, 500)]
     public int DispatchBatchSize { get; set; } = 50;
 
+    /// <summary>
+    /// Most documents one ingestion job runs in turn. More per job means less scheduler overhead per document;
+    /// fewer means a slow document holds up fewer others queued behind it in the same job.
+    /// </summary>
+    [Range(1, 100)]
+    public int DocumentsPerJob { get; set; } = 8;
+
     /// <summary>Attempts (first try included) before a transient failure becomes Failed.</summary>
     [Range(1, 50)]
     public int MaxAttempts { get; set; } = 5;
@@ -36,6 +43,13 @@ internal sealed class IngestionJobOptions
     /// <summary>Grace past a missed check-in before a node's in-flight jobs are recovered elsewhere.</summary>
     [Range(typeof(TimeSpan), "00:00:00.500", "00:10:00")]
     public TimeSpan ClusterCheckinMisfireThreshold { get; set; } = TimeSpan.FromSeconds(7.5);
+
+    /// <summary>
+    /// How long a stopping node lets running documents finish before it cancels them and hands them back to the
+    /// queue. Keep it under the host's shutdown timeout (30 s by default) so the hand-back itself has time to run.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan ShutdownGrace { get; set; } = TimeSpan.FromSeconds(20);
 
     /// <summary>Run the scheduler on this node. Off for nodes that should only serve HTTP.</summary>
     public bool Enabled { get; set; } = true;

@@ -30,6 +30,13 @@ internal static class IngestionJobsRegistration
         });
         services.AddOptions<ThreadPoolOptions>().Configure<IOptions<IngestionJobOptions>>((t, jobs) =>
             t.MaxConcurrency = jobs.Value.MaxConcurrency);
+        services.AddOptions<QuartzOptions>().Configure<IOptions<IngestionJobOptions>>((q, jobs) =>
+        {
+            // One scheduler loop acquires as many due triggers as there are free threads (under the store's lock),
+            // instead of one trigger and several database round trips per document.
+            q.Properties["quartz.scheduler.batchTriggerAcquisitionMaxCount"] = jobs.Value.MaxConcurrency.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            q.Properties["quartz.jobStore.acquireTriggersWithinLock"] = "true";
+        });
         services.AddOptions<QuartzHostedServiceOptions>().Configure<IOptions<IngestionJobOptions>>((h, jobs) =>
         {
             // SIGTERM lets running documents finish; a job still running when the host gives up is recovered on restart.

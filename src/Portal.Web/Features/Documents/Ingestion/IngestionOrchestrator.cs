@@ -123,6 +123,17 @@ internal sealed partial class IngestionOrchestrator(
         await tx.CommitAsync();
     }
 
+    /// <summary>A document this node claimed but never started goes back to the dispatcher now, not after RedispatchAfter.</summary>
+    public async Task HandBackUnstartedAsync(IngestionWork work)
+    {
+        await using var tx = await db.BeginTenantTransactionAsync(work.TenantId, CancellationToken.None);
+        await db.Database.ExecuteSqlAsync($"""
+            UPDATE documents SET dispatched_at = NULL
+            WHERE id = {work.DocumentId} AND building_version = {work.Version} AND status = 'Queued'
+            """);
+        await tx.CommitAsync();
+    }
+
     /// <summary>Runs an update on this run's document version while it is still in flight; false when it was overtaken.</summary>
     private async Task<bool> UpdateAsync(IngestionWork work, CancellationToken ct, Func<IQueryable<Document>, Task<int>> update)
     {

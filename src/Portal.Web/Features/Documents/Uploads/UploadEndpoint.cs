@@ -49,6 +49,8 @@ internal static class UploadEndpoint
         await using (var tx = await db.BeginTenantTransactionAsync(tenant.RequiredTenantId, ct))
         {
             if (!await db.KnowledgeBases.AnyAsync(k => k.Id == kbId, ct)) throw PortalException.NotFound("The knowledge base");
+            // Held until the commit: the orphan blob sweep never deletes a blob between its write and its row.
+            await BlobLocks.LockAsync(db, staging.Files.Select(f => BlobKeys.For(tenant.RequiredTenantId, f.Sha256)), ct);
             foreach (var file in staging.Files)
             {
                 var existing = await db.Documents.AsNoTracking()
