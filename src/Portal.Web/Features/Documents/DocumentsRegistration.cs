@@ -22,6 +22,7 @@ internal static class DocumentsRegistration
 
         services.AddScoped<KnowledgeBaseService>();
         services.AddScoped<DocumentRemoval>();
+        services.AddScoped<DocumentIntake>();
         services.AddScoped<IngestionOrchestrator>();
         // The order of registration is the order the orchestrator runs the steps in.
         services.AddScoped<IIngestionStep, ParseStep>();

@@ -36,7 +36,7 @@ internal static class UploadEndpoint
     }
 
     private static async Task<Accepted<UploadResult>> UploadAsync(
-        Guid kbId, HttpContext http, TenantContext tenant, PortalDbContext db, KnowledgeBaseService kbs, IBlobStore blobs,
+        Guid kbId, HttpContext http, TenantContext tenant, PortalDbContext db, KnowledgeBaseService kbs, DocumentIntake intake,
         IngestionQueue queue, IOptions<IngestionLimits> limits, IOptions<UploadOptions> uploads, CancellationToken ct)
     {
         await TenantScope.ResolveAsync(http, tenant);
@@ -45,44 +45,7 @@ internal static class UploadEndpoint
         await EnsureKnowledgeBaseAsync(db, tenant.RequiredTenantId, kbId, ct);
         using var staging = await UploadStaging.ReadAsync(http.Request, limits.Value.MaxFileBytes, uploads.Value.MaxFilesPerRequest, ct);
 
-        var results = new List<UploadedDocument>();
-        await using (var tx = await db.BeginTenantTransactionAsync(tenant.RequiredTenantId, ct))
-        {
-            if (!await db.KnowledgeBases.AnyAsync(k => k.Id == kbId, ct)) throw PortalException.NotFound("The knowledge base");
-            // Held until the commit: the orphan blob sweep never deletes a blob between its write and its row.
-            await BlobLocks.LockAsync(db, staging.Files.Select(f => BlobKeys.For(tenant.RequiredTenantId, f.Sha256)), ct);
-            foreach (var file in staging.Files)
-            {
-                var existing = await db.Documents.AsNoTracking()
-                    .Where(d => d.KnowledgeBaseId == kbId && d.ContentHash == file.Sha256)
-                    .Select(d => new { d.Id, d.Status }).SingleOrDefaultAsync(ct)
-                    ?? db.Documents.Local.Where(d => d.KnowledgeBaseId == kbId && d.ContentHash == file.Sha256)
-                        .Select(d => new { d.Id, d.Status }).SingleOrDefault();
-                if (existing is not null)
-                {
-                    results.Add(new UploadedDocument(existing.Id, file.Name, existing.Status.ToString(), existing.Id));
-                    continue;
-                }
-                var key = BlobKeys.For(tenant.RequiredTenantId, file.Sha256);
-                // Content-addressed: putting bytes that are already stored is a no-op, and a rollback leaves at most an unreferenced blob.
-                await using (var content = File.OpenRead(file.TempPath))
-                    await blobs.PutAsync(key, content, ct);
-                var document = new Document
-                {
-                    Id = Guid.CreateVersion7(), TenantId = tenant.RequiredTenantId, KnowledgeBaseId = kbId, Name = file.Name,
-                    Format = file.Format.ToString().ToLowerInvariant(), SizeBytes = file.SizeBytes, ContentHash = file.Sha256,
-                    BlobKey = key, Status = DocumentStatus.Queued, CreatedBy = tenant.Actor, CreatedAt = DateTimeOffset.UtcNow,
-                };
-                db.Documents.Add(document);
-                results.Add(new UploadedDocument(document.Id, file.Name, document.Status.ToString(), null));
-            }
-            try { await db.SaveChangesAsync(ct); }
-            catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
-            {
-                throw PortalException.Conflict("upload-race", "The same file is being uploaded to this knowledge base right now; retry to see it.");
-            }
-            await tx.CommitAsync(ct);
-        }
+        var results = await intake.AddAsync(kbId, staging.Files, ct);
         if (results.Any(r => r.DuplicateOf is null)) await queue.NudgeAsync(ct);
         return TypedResults.Accepted((string?)null, new UploadResult(results));
     }

@@ -60,6 +60,23 @@ internal sealed class UploadStaging : IDisposable
         return staging;
     }
 
+    /// <summary>Stages files that are already at hand (the demo content, command-line imports) with the same checks as an upload.</summary>
+    public static async Task<UploadStaging> FromStreamsAsync(IEnumerable<(string Name, Stream Content)> files, long maxFileBytes, CancellationToken ct)
+    {
+        var staging = new UploadStaging();
+        try
+        {
+            foreach (var (name, content) in files)
+                staging.Files.Add(await StageAsync(content, CleanName(name), maxFileBytes, ct));
+        }
+        catch
+        {
+            staging.Dispose();
+            throw;
+        }
+        return staging;
+    }
+
     private static async Task<StagedFile> StageAsync(Stream body, string name, long maxFileBytes, CancellationToken ct)
     {
         var path = Path.Combine(Path.GetTempPath(), $"portal-upload-{Guid.NewGuid():N}");
