@@ -19,8 +19,6 @@ namespace Portal.Ml.Training.Embeddings;
 /// </summary>
 public sealed class EncoderContrastiveTrainer(IEncoderModel encoder, ITokenizer tokenizer, Pooling pooling)
 {
-    private const string StateFile = "trainer_state.json";
-
     public IEncoderModel Encoder => encoder;
 
     public EncoderFineTuneResult Train(IReadOnlyList<ContrastiveExample> examples, EncoderFineTuneOptions options,
@@ -49,9 +47,8 @@ public sealed class EncoderContrastiveTrainer(IEncoderModel encoder, ITokenizer 
         // After injection, so new adapters move too (in place: the tensors above keep their identity).
         root.to(options.Device);
 
-        var batchesPerEpoch = (examples.Count + options.BatchSize - 1) / options.BatchSize;
-        var stepsPerEpoch = Math.Max(1, (batchesPerEpoch + options.GradientAccumulation - 1) / options.GradientAccumulation);
-        var totalSteps = (long)stepsPerEpoch * options.Epochs;
+        var plan = new StepPlan(examples.Count, options.BatchSize, options.GradientAccumulation, options.Seed);
+        var totalSteps = (long)plan.StepsPerEpoch * options.Epochs;
         var learningRate = options.EffectiveLearningRate;
         var schedule = new LearningRateSchedule(learningRate, WarmupSteps: (int)Math.Max(1, Math.Ceiling(totalSteps * options.WarmupRatio)),
             TotalSteps: (int)totalSteps, Decay: DecayShape.Linear);
@@ -59,21 +56,9 @@ public sealed class EncoderContrastiveTrainer(IEncoderModel encoder, ITokenizer 
 
         var view = new ParameterView(trained);
         var store = options.CheckpointDirectory is { } dir ? new CheckpointStore(dir) : null;
-        long firstStep = 0;
-        long? resumedFrom = null;
-        if (store is not null)
-        {
-            var state = new TrainerState(options.Method.ToString(), options.Seed, options.BatchSize, options.GradientAccumulation, options.Epochs,
-                examples.Count, options.Rank, options.Targets);
-            if (options.Resume && store.LoadLatest(view, optimizer) is { } step)
-            {
-                EnsureSameRun(store.Directory, state);
-                firstStep = step;
-                resumedFrom = step;
-            }
-            Directory.CreateDirectory(store.Directory);
-            File.WriteAllText(Path.Combine(store.Directory, StateFile), JsonSerializer.Serialize(state));
-        }
+        var resumedFrom = TrainingRun.Begin(store, view, optimizer, new TrainerState(options.Method.ToString(), options.Seed, options.BatchSize,
+            options.GradientAccumulation, options.Epochs, examples.Count, options.Rank, options.Targets), options.Resume);
+        var firstStep = resumedFrom ?? 0;
 
         var meter = new ThroughputMeter(firstStep, totalSteps);
         var losses = new List<double>();
@@ -82,11 +67,8 @@ public sealed class EncoderContrastiveTrainer(IEncoderModel encoder, ITokenizer 
         for (var step = firstStep; step < lastStep; step++)
         {
             ct.ThrowIfCancellationRequested();
-            var epoch = (int)(step / stepsPerEpoch);
-            var order = SupervisedBatches.EpochOrder(examples.Count, options.Seed, epoch);
-            var firstBatch = (int)(step % stepsPerEpoch) * options.GradientAccumulation;
-            var microBatches = Enumerable.Range(firstBatch, options.GradientAccumulation).Where(b => b < batchesPerEpoch)
-                .Select(b => order.Skip(b * options.BatchSize).Take(options.BatchSize).Select(i => examples[i]).ToList()).ToList();
+            var epoch = plan.Epoch(step);
+            var microBatches = plan.MicroBatches(examples, step);
             var sampler = new Random(unchecked(options.Seed * 7_919 + (int)step));
 
             torch.manual_seed(unchecked(options.Seed * 7_919L + step));
@@ -106,7 +88,7 @@ public sealed class EncoderContrastiveTrainer(IEncoderModel encoder, ITokenizer 
             optimizer.step();
             losses.Add(stepLoss);
 
-            var endOfEpoch = (step + 1) % stepsPerEpoch == 0;
+            var endOfEpoch = plan.EndsEpoch(step);
             progress?.Report(new TrainingProgress(step + 1, totalSteps, epoch + 1, stepLoss, rate, meter.TokensPerSecond, meter.Eta(step)));
             if (store is not null && (endOfEpoch || (options.CheckpointEvery > 0 && (step + 1) % options.CheckpointEvery == 0)))
                 store.Save(step + 1, view, optimizer);
@@ -171,25 +153,5 @@ public sealed class EncoderContrastiveTrainer(IEncoderModel encoder, ITokenizer 
     private static IReadOnlyList<int> Truncate(IReadOnlyList<int> ids, int maxLength) =>
         ids.Count <= maxLength ? ids : [.. ids.Take(maxLength - 1), ids[^1]]; // keep [SEP] last
 
-    private static void EnsureSameRun(string directory, TrainerState current)
-    {
-        var path = Path.Combine(directory, StateFile);
-        if (!File.Exists(path))
-            return;
-        var saved = JsonSerializer.Deserialize<TrainerState>(File.ReadAllText(path));
-        if (saved != current)
-            throw new InvalidOperationException($"the checkpoints in {directory} belong to a run with different settings ({saved}); resume with the same data and options or use a new folder");
-    }
-
     private sealed record TrainerState(string Method, int Seed, int BatchSize, int GradientAccumulation, int Epochs, int TrainExamples, int Rank, string Targets);
-
-    /// <summary>Exposes the trained tensors as a module so <see cref="CheckpointStore"/> saves only those. Never disposed: it owns nothing.</summary>
-    private sealed class ParameterView : Module
-    {
-        public ParameterView(IReadOnlyDictionary<string, Tensor> tensors)
-        {
-            foreach (var (name, tensor) in tensors)
-                register_parameter(name.Replace('.', '/'), tensor);
-        }
-    }
 }

@@ -14,8 +14,6 @@ namespace Portal.Ml.Training.Lora;
 /// </summary>
 public sealed class LoraSftTrainer(TrainableLanguageModel model, ITokenizer tokenizer, IPromptFormat format)
 {
-    private const string StateFile = "trainer_state.json";
-
     public LoraSftResult Train(IReadOnlyList<InstructionExample> examples, LoraSftOptions options,
         IProgress<TrainingProgress>? progress = null, CancellationToken ct = default)
     {
@@ -38,29 +36,17 @@ public sealed class LoraSftTrainer(TrainableLanguageModel model, ITokenizer toke
         foreach (var parameter in adapterParameters.Values)
             Interop.Native.Check(Interop.NativeMethods.pt_move_in_place(parameter.Handle, (int)ScalarType.Float32, (int)options.Device.type, options.Device.index));
 
-        var batchesPerEpoch = (train.Count + options.BatchSize - 1) / options.BatchSize;
-        var stepsPerEpoch = Math.Max(1, (batchesPerEpoch + options.GradientAccumulation - 1) / options.GradientAccumulation);
-        var totalSteps = (long)stepsPerEpoch * options.Epochs;
+        var plan = new StepPlan(train.Count, options.BatchSize, options.GradientAccumulation, options.Seed);
+        var totalSteps = (long)plan.StepsPerEpoch * options.Epochs;
         var schedule = new LearningRateSchedule(options.LearningRate, WarmupSteps: (int)Math.Max(1, Math.Ceiling(totalSteps * options.WarmupRatio)),
             TotalSteps: (int)totalSteps, Decay: DecayShape.Linear);
 
         using var optimizer = torch.optim.AdamW(adapterParameters.Values, lr: options.LearningRate, weight_decay: options.WeightDecay);
         var view = new ParameterView(adapterParameters);
         var store = options.CheckpointDirectory is { } dir ? new CheckpointStore(dir) : null;
-        long firstStep = 0;
-        long? resumedFrom = null;
-        if (store is not null)
-        {
-            var state = new TrainerState(options.Seed, options.BatchSize, options.GradientAccumulation, options.Epochs, train.Count, options.Rank, options.Targets);
-            if (options.Resume && store.LoadLatest(view, optimizer) is { } step)
-            {
-                EnsureSameRun(store.Directory, state);
-                firstStep = step;
-                resumedFrom = step;
-            }
-            Directory.CreateDirectory(store.Directory);
-            File.WriteAllText(Path.Combine(store.Directory, StateFile), JsonSerializer.Serialize(state));
-        }
+        var resumedFrom = TrainingRun.Begin(store, view, optimizer,
+            new TrainerState(options.Seed, options.BatchSize, options.GradientAccumulation, options.Epochs, train.Count, options.Rank, options.Targets), options.Resume);
+        var firstStep = resumedFrom ?? 0;
 
         var pad = tokenizer.PadTokenId ?? tokenizer.EosTokenId ?? 0;
         var meter = new ThroughputMeter(firstStep, totalSteps);
@@ -71,11 +57,8 @@ public sealed class LoraSftTrainer(TrainableLanguageModel model, ITokenizer toke
         for (var step = firstStep; step < lastStep; step++)
         {
             ct.ThrowIfCancellationRequested();
-            var epoch = (int)(step / stepsPerEpoch);
-            var order = SupervisedBatches.EpochOrder(train.Count, options.Seed, epoch);
-            var firstBatch = (int)(step % stepsPerEpoch) * options.GradientAccumulation;
-            var microBatches = Enumerable.Range(firstBatch, options.GradientAccumulation).Where(b => b < batchesPerEpoch)
-                .Select(b => order.Skip(b * options.BatchSize).Take(options.BatchSize).Select(i => train[i]).ToList()).ToList();
+            var epoch = plan.Epoch(step);
+            var microBatches = plan.MicroBatches(train, step);
 
             torch.manual_seed(unchecked(options.Seed * 7_919L + step));
             var learningRate = schedule.Apply(optimizer, step);
@@ -93,7 +76,7 @@ public sealed class LoraSftTrainer(TrainableLanguageModel model, ITokenizer toke
             optimizer.step();
             losses.Add(stepLoss);
 
-            var endOfEpoch = (step + 1) % stepsPerEpoch == 0;
+            var endOfEpoch = plan.EndsEpoch(step);
             if (endOfEpoch && eval.Count > 0)
                 evalLoss = EvalLoss(eval, pad, options);
             progress?.Report(new TrainingProgress(step + 1, totalSteps, epoch + 1, stepLoss, learningRate, meter.TokensPerSecond, meter.Eta(step),
@@ -146,25 +129,5 @@ public sealed class LoraSftTrainer(TrainableLanguageModel model, ITokenizer toke
         root.named_parameters().Where(p => p.name.EndsWith(".lora_A", StringComparison.Ordinal) || p.name.EndsWith(".lora_B", StringComparison.Ordinal))
             .ToDictionary(p => p.name, p => p.parameter, StringComparer.Ordinal);
 
-    private static void EnsureSameRun(string directory, TrainerState current)
-    {
-        var path = Path.Combine(directory, StateFile);
-        if (!File.Exists(path))
-            return;
-        var saved = JsonSerializer.Deserialize<TrainerState>(File.ReadAllText(path));
-        if (saved != current)
-            throw new InvalidOperationException($"the checkpoints in {directory} belong to a run with different settings ({saved}); resume with the same data and options or use a new folder");
-    }
-
     private sealed record TrainerState(int Seed, int BatchSize, int GradientAccumulation, int Epochs, int TrainExamples, int Rank, string Targets);
-
-    /// <summary>Exposes existing tensors as a module so <see cref="CheckpointStore"/> saves only the adapters. Never disposed: it owns nothing.</summary>
-    private sealed class ParameterView : Module
-    {
-        public ParameterView(IReadOnlyDictionary<string, Tensor> tensors)
-        {
-            foreach (var (name, tensor) in tensors)
-                register_parameter(name.Replace('.', '/'), tensor);
-        }
-    }
 }
