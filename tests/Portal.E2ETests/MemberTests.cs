@@ -46,4 +46,26 @@ public sealed class MemberTests(BrowserPortal portal)
         (await viewer.Locator("main form").CountAsync()).ShouldBe(0);
         (await viewer.Locator("main select").CountAsync()).ShouldBe(0);
     }
+
+    [Fact]
+    public async Task An_owner_changes_a_members_role_on_the_page_and_the_member_sees_the_new_role()
+    {
+        var owner = await portal.NewPersonAsync();
+        await owner.RegisterAsync(BrowserPortal.NewEmail("owner"), "Promoting Org");
+        var memberEmail = BrowserPortal.NewEmail("member");
+        await owner.InviteAsync(memberEmail, "Viewer");
+        var member = await portal.NewPersonAsync();
+        await member.RegisterAsync(memberEmail, "Member Home");
+        await member.AcceptInvitationAsync("Promoting Org");
+        (await member.Locator("#tenant-role").InnerTextAsync()).ShouldBe("Viewer");
+
+        await owner.GotoAsync("members");
+        var row = owner.Locator($"#members tr[data-email='{memberEmail}']");
+        await row.GetByLabel($"Role of {memberEmail}").SelectOptionAsync("Editor");
+        await row.GetByRole(AriaRole.Button, new() { Name = "Change" }).ClickAsync();
+        await Assertions.Expect(owner.Locator($"#members tr[data-email='{memberEmail}'] select")).ToHaveValueAsync("Editor");
+
+        await member.ReloadAsync();
+        (await member.Locator("#tenant-role").InnerTextAsync()).ShouldBe("Editor");
+    }
 }
