@@ -65,7 +65,8 @@ internal static class RateLimits
     private static RateLimitOptions Options(HttpContext http) =>
         http.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<RateLimitOptions>>().CurrentValue;
 
-    private static TokenBucketRateLimiterOptions Bucket(int perMinute) => new()
+    /// <summary>A bucket of <paramref name="perMinute"/> permits, refilled every 5 s, with no queue: over the limit is refused at once.</summary>
+    public static TokenBucketRateLimiterOptions Bucket(int perMinute) => new()
     {
         TokenLimit = perMinute,
         TokensPerPeriod = Math.Max(1, perMinute / 12),

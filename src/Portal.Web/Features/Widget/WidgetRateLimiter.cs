@@ -1,5 +1,6 @@
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
+using Portal.Web.Hosting;
 
 namespace Portal.Web.Features.Widget;
 
@@ -15,9 +16,9 @@ internal sealed class WidgetRateLimiter : IDisposable
     public WidgetRateLimiter(IOptionsMonitor<WidgetOptions> options)
     {
         _perKey = PartitionedRateLimiter.Create<string, string>(key =>
-            RateLimitPartition.GetTokenBucketLimiter(key, _ => Bucket(options.CurrentValue.PermitsPerMinutePerKey)));
+            RateLimitPartition.GetTokenBucketLimiter(key, _ => RateLimits.Bucket(options.CurrentValue.PermitsPerMinutePerKey)));
         _perIp = PartitionedRateLimiter.Create<string, string>(ip =>
-            RateLimitPartition.GetTokenBucketLimiter(ip, _ => Bucket(options.CurrentValue.PermitsPerMinutePerIp)));
+            RateLimitPartition.GetTokenBucketLimiter(ip, _ => RateLimits.Bucket(options.CurrentValue.PermitsPerMinutePerIp)));
     }
 
     /// <summary>Null when the request may proceed, else the seconds to wait.</summary>
@@ -31,15 +32,6 @@ internal sealed class WidgetRateLimiter : IDisposable
         }
         return null;
     }
-
-    private static TokenBucketRateLimiterOptions Bucket(int perMinute) => new()
-    {
-        TokenLimit = perMinute,
-        TokensPerPeriod = Math.Max(1, perMinute / 12),
-        ReplenishmentPeriod = TimeSpan.FromSeconds(5),
-        QueueLimit = 0,
-        AutoReplenishment = true,
-    };
 
     public void Dispose()
     {
