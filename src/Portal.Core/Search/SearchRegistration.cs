@@ -24,8 +24,11 @@ public static class SearchRegistration
             var projections = ProjectedEmbedder.LoadAll(sp.GetRequiredService<IOptions<SearchOptions>>().Value.ProjectionsDirectory, hashed);
             return new EmbedderRegistry(sp.GetServices<IEmbedder>().Concat(projections), hashed);
         });
-        services.AddSingleton<IChunkIndexer, KeywordIndexer>();
+        // Indexers run in registration order inside the document's transaction. The keyword index goes last:
+        // its statistics rows (df per term, N per knowledge base) are shared by every document of a knowledge
+        // base, so documents indexed at once wait on each other from that upsert until commit; last keeps that short.
         services.AddSingleton<IChunkIndexer, VectorIndexer>();
+        services.AddSingleton<IChunkIndexer, KeywordIndexer>();
         services.AddSingleton<VectorLegConnections>();
         services.AddScoped<HybridSearch>();
         services.AddSingleton<EmbeddingBackfill>();

@@ -95,15 +95,24 @@ internal sealed class VectorIndexer(EmbedderRegistry embedders) : IChunkIndexer
         {
             await using (var insert = SearchSql.Command(db, """
                 INSERT INTO search_embeddings (generation_id, tenant_id, knowledge_base_id, dims, vector_hash, embedding)
-                SELECT @generation, @tenant, @kb, @dims, x.hash, x.embedding::halfvec
-                FROM unnest(@hashes, @embeddings) AS x(hash, embedding)
+                SELECT @generation, @tenant, @kb, @dims, x.hash, @embeddings[(x.n - 1) * @dims + 1 : x.n * @dims]::halfvec
+                FROM unnest(@hashes) WITH ORDINALITY AS x(hash, n)
                 ON CONFLICT (knowledge_base_id, generation_id, vector_hash) DO NOTHING
                 """))
             {
                 AddCommon(insert);
                 insert.Parameters.Add(new NpgsqlParameter("hashes", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { Value = distinct.Select(i => hashes[i]).ToArray() });
-                insert.Parameters.Add(new NpgsqlParameter("embeddings", NpgsqlDbType.Array | NpgsqlDbType.Text)
-                    { Value = distinct.Select(i => VectorText.Format(vectors[i])).ToArray() });
+                // The vectors go in binary as one real[] (vector n is elements (n-1)·dims+1 … n·dims), not as text
+                // literals that this side formats and the database parses back.
+                var flat = new float[distinct.Length * generation.Dims];
+                for (var k = 0; k < distinct.Length; k++)
+                {
+                    var vector = vectors[distinct[k]];
+                    if (vector.Length != generation.Dims)
+                        throw new InvalidOperationException($"The embedder returned {vector.Length} dimensions; generation {generation.Id} has {generation.Dims}.");
+                    vector.CopyTo(flat.AsSpan(k * generation.Dims, generation.Dims));
+                }
+                insert.Parameters.Add(new NpgsqlParameter("embeddings", NpgsqlDbType.Array | NpgsqlDbType.Real) { Value = flat });
                 await insert.ExecuteNonQueryAsync(ct);
             }
             await using var map = SearchSql.Command(db, """

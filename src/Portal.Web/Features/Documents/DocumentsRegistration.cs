@@ -29,6 +29,7 @@ internal static class DocumentsRegistration
         services.AddScoped<IIngestionStep, ChunkStep>();
         services.AddScoped<IIngestionStep, IndexStep>();
         services.AddSingleton<QueuedDocumentDispatch>();
+        services.AddSingleton<IngestionWorkers>();
         services.AddSingleton<IngestionQueue>();
         services.AddSingleton<IngestionShutdown>();
         services.AddIngestionJobs();

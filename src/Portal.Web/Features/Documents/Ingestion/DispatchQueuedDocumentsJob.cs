@@ -7,40 +7,60 @@ namespace Portal.Web.Features.Documents.Ingestion;
 /// <summary>
 /// The outbox relay: claims queued documents across tenants (through the narrow
 /// <c>claim_queued_documents</c> function, never a role that bypasses row-level security) and
-/// schedules ingestion jobs for them. Run by the recurring dispatcher job and, on this node, by upload nudges;
-/// the claim skips rows another claim holds, so two runs never take the same document.
+/// schedules one ingestion job per claimed document, as many as this node has free slots. A running job
+/// claims the next queued document itself when it finishes one (<see cref="ClaimNextAsync"/>), so a busy
+/// node adds no jobs and a backlog costs one scheduler fire per slot, not per document. Run by the
+/// recurring dispatcher job and, on this node, by upload nudges; the claim skips rows another claim holds,
+/// so two runs never take the same document.
 /// </summary>
 internal sealed partial class QueuedDocumentDispatch(
-    NpgsqlDataSource dataSource, IOptions<IngestionJobOptions> options, ILogger<QueuedDocumentDispatch> logger)
+    NpgsqlDataSource dataSource, IngestionWorkers workers, IOptions<IngestionJobOptions> options, ILogger<QueuedDocumentDispatch> logger)
 {
-    public async Task DispatchAsync(IScheduler scheduler, CancellationToken ct)
+    /// <param name="recurring">
+    /// The recurring run also serves the cluster: when this node is full it still adds one job, which any node
+    /// with a free thread fires, as long as every job it added before has started.
+    /// </param>
+    public async Task DispatchAsync(IScheduler scheduler, bool recurring, CancellationToken ct)
     {
-        var claimed = new List<IngestionWork>();
-        await using (var cmd = dataSource.CreateCommand("SELECT tenant_id, document_id, version FROM claim_queued_documents($1, $2)"))
-        {
-            cmd.Parameters.AddWithValue(options.Value.DispatchBatchSize);
-            cmd.Parameters.AddWithValue(options.Value.RedispatchAfter);
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-                claimed.Add(new IngestionWork(reader.GetGuid(0), reader.GetGuid(1), reader.GetInt32(2)));
-        }
+        var slots = workers.Free;
+        if (slots == 0 && recurring && await WaitingAsync(ct) == 0) slots = 1;
+        if (slots == 0) return;
+        var claimed = await ClaimAsync(Math.Min(slots, options.Value.DispatchBatchSize), claimant: null, ct);
         // A claim whose job is never scheduled (this node dies right here) is claimed again after RedispatchAfter.
-        foreach (var works in Split(claimed, options.Value))
-            await scheduler.ScheduleJob(IngestDocumentJob.For(works), TriggerBuilder.Create().StartNow().Build(), new ScheduleJobOptions(), ct);
+        foreach (var work in claimed)
+        {
+            var job = IngestDocumentJob.For([work]);
+            workers.Scheduled(job.Key.Name);
+            await scheduler.ScheduleJob(job, TriggerBuilder.Create().StartNow().Build(), new ScheduleJobOptions(), ct);
+        }
         if (claimed.Count > 0) LogDispatched(claimed.Count);
     }
 
     /// <summary>
-    /// Enough jobs to keep every ingestion thread busy, each with at most <see cref="IngestionJobOptions.DocumentsPerJob"/>
-    /// documents; dealt round-robin so the oldest documents start first.
+    /// The next queued document for a running job, claimed in the name of its fire (<paramref name="fireInstanceId"/>):
+    /// when that fire ends without finishing the document (its node died), the next claim takes it over.
     /// </summary>
-    internal static List<List<IngestionWork>> Split(IReadOnlyList<IngestionWork> claimed, IngestionJobOptions options)
+    public async Task<IngestionWork?> ClaimNextAsync(string fireInstanceId, CancellationToken ct) =>
+        (await ClaimAsync(1, fireInstanceId, ct)).SingleOrDefault();
+
+    private async Task<List<IngestionWork>> ClaimAsync(int limit, string? claimant, CancellationToken ct)
     {
-        if (claimed.Count == 0) return [];
-        var jobs = Math.Max(Math.Min(claimed.Count, options.MaxConcurrency), (claimed.Count + options.DocumentsPerJob - 1) / options.DocumentsPerJob);
-        var split = Enumerable.Range(0, jobs).Select(_ => new List<IngestionWork>()).ToList();
-        for (var i = 0; i < claimed.Count; i++) split[i % jobs].Add(claimed[i]);
-        return split;
+        var claimed = new List<IngestionWork>();
+        await using var cmd = dataSource.CreateCommand("SELECT tenant_id, document_id, version FROM claim_queued_documents($1, $2, $3)");
+        cmd.Parameters.AddWithValue(limit);
+        cmd.Parameters.AddWithValue(options.Value.RedispatchAfter);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)claimant ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            claimed.Add(new IngestionWork(reader.GetGuid(0), reader.GetGuid(1), reader.GetInt32(2)));
+        return claimed;
+    }
+
+    private async Task<long> WaitingAsync(CancellationToken ct)
+    {
+        await using var cmd = dataSource.CreateCommand("SELECT dispatched_documents_waiting($1)");
+        cmd.Parameters.AddWithValue(options.Value.RedispatchAfter);
+        return (long)(await cmd.ExecuteScalarAsync(ct))!;
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Dispatched {Count} queued documents")]
@@ -54,7 +74,7 @@ internal sealed class DispatchQueuedDocumentsJob(QueuedDocumentDispatch dispatch
     public static readonly JobKey Key = new("dispatch-queued-documents", IngestDocumentJob.Group);
 
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default) =>
-        await dispatch.DispatchAsync(context.Scheduler, cancellationToken);
+        await dispatch.DispatchAsync(context.Scheduler, recurring: true, cancellationToken);
 }
 
 /// <summary>Keeps the dispatcher's recurring trigger in step with <see cref="IngestionJobOptions.DispatchInterval"/>.</summary>
@@ -116,7 +136,7 @@ internal sealed partial class IngestionQueue(
     {
         try
         {
-            await dispatch.DispatchAsync(await schedulers.GetScheduler(ct), ct);
+            await dispatch.DispatchAsync(await schedulers.GetScheduler(ct), recurring: false, ct);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {

@@ -34,7 +34,10 @@ internal sealed class IndexStep(PortalDbContext db, IEnumerable<IChunkIndexer> i
             end_page = d.PageEnd, heading_path = d.HeadingPath, language = d.Language, is_ocr = d.IsOcr,
             token_count = d.TokenCount, content_hash = d.ContentHash, source_type = d.SourceFormat.ToString().ToLowerInvariant(),
         }));
-        await db.Database.ExecuteSqlRawAsync("""
+        // The new rows' ids come back with the insert, so the chunks need not be read again. A step that runs a
+        // second time finds its rows there already (ON CONFLICT DO NOTHING returns nothing for them) and reads them.
+        var ids = new Dictionary<int, long>();
+        await using (var insert = Portal.Search.SearchSql.Command(db, """
             INSERT INTO chunks (tenant_id, knowledge_base_id, document_id, document_version, chunk_index, text, char_start, char_end,
                                 page, end_page, heading_path, source_name, source_type, language, is_ocr, token_count, content_hash)
             SELECT @tenant, @kb, @doc, @version, r.chunk_index, r.text, r.char_start, r.char_end, r.page, r.end_page,
@@ -42,18 +45,31 @@ internal sealed class IndexStep(PortalDbContext db, IEnumerable<IChunkIndexer> i
             FROM jsonb_to_recordset(@rows) AS r(chunk_index int, text text, char_start int, char_end int, page int, end_page int,
                  heading_path text[], source_type text, language text, is_ocr boolean, token_count int, content_hash text)
             ON CONFLICT (document_id, document_version, chunk_index) DO NOTHING
-            """,
-            [
-                new NpgsqlParameter("tenant", context.TenantId), new NpgsqlParameter("kb", context.KnowledgeBaseId),
-                new NpgsqlParameter("doc", context.DocumentId), new NpgsqlParameter("version", context.Version),
-                new NpgsqlParameter("name", context.Name), new NpgsqlParameter("rows", NpgsqlDbType.Jsonb) { Value = rows },
-            ], ct);
-
-        var chunks = await db.Chunks.AsNoTracking()
-            .Where(c => c.DocumentId == context.DocumentId && c.DocumentVersion == context.Version)
-            .OrderBy(c => c.ChunkIndex).ToListAsync(ct);
+            RETURNING chunk_index, id
+            """))
+        {
+            insert.Parameters.AddWithValue("tenant", context.TenantId);
+            insert.Parameters.AddWithValue("kb", context.KnowledgeBaseId);
+            insert.Parameters.AddWithValue("doc", context.DocumentId);
+            insert.Parameters.AddWithValue("version", context.Version);
+            insert.Parameters.AddWithValue("name", context.Name);
+            insert.Parameters.Add(new NpgsqlParameter("rows", NpgsqlDbType.Jsonb) { Value = rows });
+            await using var reader = await insert.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct)) ids[reader.GetInt32(0)] = reader.GetInt64(1);
+        }
+        var chunks = ids.Count == drafts.Count
+            ? [.. drafts.OrderBy(d => d.Index).Select(d => ChunkOf(context, d, ids[d.Index]))]
+            : await db.Chunks.AsNoTracking()
+                .Where(c => c.DocumentId == context.DocumentId && c.DocumentVersion == context.Version)
+                .OrderBy(c => c.ChunkIndex).ToListAsync(ct);
+        var parts = new Dictionary<string, long> { ["writeMs"] = (long)time.GetElapsedTime(started).TotalMilliseconds };
         foreach (var indexer in indexers)
+        {
+            var indexerStarted = time.GetTimestamp();
             await indexer.IndexAsync(db, context.KnowledgeBaseId, chunks, ct);
+            parts[indexer.GetType().Name.Replace("Indexer", "", StringComparison.Ordinal).ToLowerInvariant() + "Ms"] =
+                (long)time.GetElapsedTime(indexerStarted).TotalMilliseconds;
+        }
 
         var stale = await db.Chunks.Where(c => c.DocumentId == context.DocumentId && c.DocumentVersion != context.Version)
             .Select(c => c.Id).ToListAsync(ct);
@@ -69,7 +85,7 @@ internal sealed class IndexStep(PortalDbContext db, IEnumerable<IChunkIndexer> i
         var timings = JsonSerializer.Serialize(new
         {
             parseMs = context.Timings.GetValueOrDefault("parse"), chunkMs = context.Timings.GetValueOrDefault("chunk"),
-            indexMs = context.Timings[Name], totalMs = context.Timings["total"],
+            indexMs = context.Timings[Name], totalMs = context.Timings["total"], index = parts,
         });
         await db.Database.ExecuteSqlAsync($"""
             UPDATE documents SET status = 'Indexed', active_version = {context.Version}, chunk_count = {chunks.Count},
@@ -80,4 +96,13 @@ internal sealed class IndexStep(PortalDbContext db, IEnumerable<IChunkIndexer> i
         await tx.CommitAsync(ct);
         return StepResult.Success;
     }
+
+    private static Chunk ChunkOf(IngestionContext context, Portal.Documents.Chunking.ChunkDraft d, long id) => new()
+    {
+        Id = id, TenantId = context.TenantId, KnowledgeBaseId = context.KnowledgeBaseId, DocumentId = context.DocumentId,
+        DocumentVersion = context.Version, ChunkIndex = d.Index, Text = d.Text, CharStart = d.StartOffset, CharEnd = d.EndOffset,
+        Page = d.Page, EndPage = d.PageEnd, HeadingPath = [.. d.HeadingPath], SourceName = context.Name,
+        SourceType = d.SourceFormat.ToString().ToLowerInvariant(), Language = d.Language, IsOcr = d.IsOcr,
+        TokenCount = d.TokenCount, ContentHash = d.ContentHash,
+    };
 }

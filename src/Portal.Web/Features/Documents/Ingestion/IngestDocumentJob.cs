@@ -4,13 +4,16 @@ using Quartz;
 namespace Portal.Web.Features.Documents.Ingestion;
 
 /// <summary>
-/// A few claimed document versions' ingestion as one Quartz job, run one after another. It asks for
-/// recovery, so when its node dies mid-run another node (or this one, restarted) runs it again: documents
-/// already finished are skipped, the one that was cut off starts again from the first step. Several
-/// documents per job keep the job store's per-fire cost (a trigger, its lock, several round trips) off
-/// the per-document path; every document still belongs to exactly one job.
+/// An ingestion worker as one Quartz job: it runs the document version(s) it was scheduled with, then claims
+/// the next queued document itself and runs that, until the queue is empty or the node stops. It asks for
+/// recovery, so when its node dies mid-run another node (or this one, restarted) runs its own documents again:
+/// documents already finished are skipped, the one that was cut off starts again from the first step. The
+/// documents it claimed while running name its fire; once that fire is gone (ended, or recovered after a
+/// crash) the next claim anywhere takes them over (<c>claim_queued_documents</c>). A document belongs to one
+/// run at a time either way.
 /// </summary>
-internal sealed class IngestDocumentJob(IServiceScopeFactory scopes, IngestionShutdown shutdown) : IJob
+internal sealed class IngestDocumentJob(
+    IServiceScopeFactory scopes, IngestionShutdown shutdown, IngestionWorkers workers, QueuedDocumentDispatch dispatch) : IJob
 {
     public const string Group = "ingestion";
 
@@ -18,22 +21,58 @@ internal sealed class IngestDocumentJob(IServiceScopeFactory scopes, IngestionSh
     {
         var works = Read(context.MergedJobDataMap);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, shutdown.Token);
-        for (var i = 0; i < works.Count; i++)
+        workers.Started(context.JobDetail.Key.Name);
+        var holdsSlot = true;
+        try
         {
-            await using var scope = scopes.CreateAsyncScope();
-            var orchestrator = scope.ServiceProvider.GetRequiredService<IngestionOrchestrator>();
-            try
+            for (var i = 0; i < works.Count; i++)
             {
-                if (shutdown.Stopping.IsCancellationRequested) throw new OperationCanceledException(shutdown.Stopping);
-                stop.Token.ThrowIfCancellationRequested();
-                await orchestrator.RunAsync(works[i], context.Recovering, stop.Token);
+                if (!await RunAsync(works[i], context.Recovering, stop, works.Skip(i))) return;
             }
-            catch (OperationCanceledException) when (stop.IsCancellationRequested || shutdown.Stopping.IsCancellationRequested)
+            while (!shutdown.Stopping.IsCancellationRequested)
             {
-                // Shutdown: the documents this job has not started go back to the dispatcher at once.
-                foreach (var unstarted in works.Skip(i)) await orchestrator.HandBackUnstartedAsync(unstarted);
-                return;
+                var next = await dispatch.ClaimNextAsync(context.FireInstanceId, stop.Token);
+                if (next is null)
+                {
+                    // Give the slot up, then look once more: a document queued after the last claim but
+                    // before this slot was free saw no free slot, and is taken here.
+                    workers.Leaving();
+                    holdsSlot = false;
+                    next = await dispatch.ClaimNextAsync(context.FireInstanceId, stop.Token);
+                    if (next is null) return;
+                    workers.Staying();
+                    holdsSlot = true;
+                }
+                if (!await RunAsync(next, takeOver: false, stop, [next])) return;
             }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // Stopping while claiming: nothing was started, and a claim that went through is taken over once this fire is gone.
+        }
+        finally
+        {
+            if (holdsSlot) workers.Leaving();
+        }
+    }
+
+    /// <summary>Runs one document; false when the node is stopping (and <paramref name="unstarted"/> went back to the dispatcher).</summary>
+    private async Task<bool> RunAsync(IngestionWork work, bool takeOver, CancellationTokenSource stop, IEnumerable<IngestionWork> unstarted)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var orchestrator = scope.ServiceProvider.GetRequiredService<IngestionOrchestrator>();
+        try
+        {
+            if (shutdown.Stopping.IsCancellationRequested) throw new OperationCanceledException(shutdown.Stopping);
+            stop.Token.ThrowIfCancellationRequested();
+            await orchestrator.RunAsync(work, takeOver, stop.Token);
+            return true;
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested || shutdown.Stopping.IsCancellationRequested)
+        {
+            // Shutdown: the documents this job has not started go back to the dispatcher at once.
+            foreach (var document in unstarted) await orchestrator.HandBackUnstartedAsync(document);
+            return false;
         }
     }
 

@@ -18,6 +18,9 @@ internal sealed class IngestionContext(IngestionWork work, Guid knowledgeBaseId,
     public DocumentFormat Format { get; } = format;
     public string BlobKey { get; } = blobKey;
 
+    /// <summary>The knowledge base's chunking options when the run began; null when the knowledge base is gone.</summary>
+    public ChunkingOptions? Chunking { get; init; }
+
     /// <summary>A private copy of the original that the sandboxed parser reads.</summary>
     public string? WorkFile { get; set; }
     public ParsedDocument? Parsed { get; set; }

@@ -13,16 +13,9 @@ internal sealed class IngestionJobOptions
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan RedispatchAfter { get; set; } = TimeSpan.FromMinutes(2);
 
-    /// <summary>Documents claimed per dispatcher run.</summary>
+    /// <summary>Most documents one dispatch claims (it claims no more than this node has free slots).</summary>
     [Range(1, 500)]
     public int DispatchBatchSize { get; set; } = 50;
-
-    /// <summary>
-    /// Most documents one ingestion job runs in turn. More per job means less scheduler overhead per document;
-    /// fewer means a slow document holds up fewer others queued behind it in the same job.
-    /// </summary>
-    [Range(1, 100)]
-    public int DocumentsPerJob { get; set; } = 8;
 
     /// <summary>Attempts (first try included) before a transient failure becomes Failed.</summary>
     [Range(1, 50)]

@@ -1,8 +1,10 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using Portal.Data;
 using Portal.Documents;
 using Portal.Tenancy;
+using Portal.Web.Features.KnowledgeBases;
 
 namespace Portal.Web.Features.Documents.Ingestion;
 
@@ -12,7 +14,7 @@ namespace Portal.Web.Features.Documents.Ingestion;
 /// run that was overtaken by a re-index, a delete or a second copy of itself writes nothing.
 /// </summary>
 internal sealed partial class IngestionOrchestrator(
-    PortalDbContext db, TenantContext tenant, IEnumerable<IIngestionStep> steps,
+    PortalDbContext db, NpgsqlDataSource dataSource, TenantContext tenant, IEnumerable<IIngestionStep> steps,
     IOptions<IngestionJobOptions> options, ILogger<IngestionOrchestrator> logger)
 {
     /// <param name="takeOver">True when Quartz recovers a run whose node died: the document is mid-step, not Queued.</param>
@@ -23,9 +25,11 @@ internal sealed partial class IngestionOrchestrator(
         if (context is null) return;
         try
         {
+            var status = DocumentStatus.Parsing; // BeginAsync moved it there
             foreach (var step in steps)
             {
-                if (!await MoveToAsync(work, step.Status, ct)) return;
+                if (step.Status != status && !await MoveToAsync(work, step.Status, ct)) return;
+                status = step.Status;
                 var started = context.Total.ElapsedMilliseconds;
                 var result = await RunStepAsync(step, context, ct);
                 context.Timings.TryAdd(step.Name, context.Total.ElapsedMilliseconds - started);
@@ -61,26 +65,37 @@ internal sealed partial class IngestionOrchestrator(
 
     private async Task<IngestionContext?> BeginAsync(IngestionWork work, bool takeOver, CancellationToken ct)
     {
-        await using var tx = await db.BeginTenantTransactionAsync(work.TenantId, ct);
-        var startable = takeOver
-            ? new[] { DocumentStatus.Queued, DocumentStatus.Parsing, DocumentStatus.Chunking, DocumentStatus.Indexing }
-            : [DocumentStatus.Queued];
+        string[] startable = takeOver ? ["Queued", "Parsing", "Chunking", "Indexing"] : ["Queued"];
         // Only one run moves a document out of Queued; a duplicate dispatch finds it already taken and stops.
-        var taken = await db.Documents
-            .Where(d => d.Id == work.DocumentId && d.BuildingVersion == work.Version && startable.Contains(d.Status))
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(d => d.Status, DocumentStatus.Parsing)
-                .SetProperty(d => d.StartedAt, d => d.StartedAt ?? DateTimeOffset.UtcNow)
-                .SetProperty(d => d.FinishedAt, (DateTimeOffset?)null), ct);
-        if (taken == 0) return null;
-        var d = await db.Documents.AsNoTracking().SingleAsync(x => x.Id == work.DocumentId, ct);
-        await tx.CommitAsync(ct);
-        var format = Enum.TryParse<DocumentFormat>(d.Format, ignoreCase: true, out var f) ? f : DocumentFormat.Unsupported;
-        return new IngestionContext(work, d.KnowledgeBaseId, d.Name, format, d.BlobKey);
+        // One round trip: the move, what the run needs of the document, and its knowledge base's chunking.
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        // Not durable: a database crash that loses this move leaves the document Queued and claimed, and it is claimed again.
+        await using var batch = connection.TenantBatch(work.TenantId, durable: false, """
+            UPDATE documents d SET status = 'Parsing', started_at = coalesce(d.started_at, now()), finished_at = NULL
+            WHERE d.id = $1 AND d.building_version = $2 AND d.status = ANY($3)
+            RETURNING d.knowledge_base_id, d.name, d.format, d.blob_key,
+                      (SELECT k.chunking::text FROM knowledge_bases k WHERE k.id = d.knowledge_base_id)
+            """, work.DocumentId, work.Version, startable);
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        await reader.NextResultAsync(ct);
+        if (!await reader.ReadAsync(ct)) return null;
+        var format = Enum.TryParse<DocumentFormat>(reader.GetString(2), ignoreCase: true, out var f) ? f : DocumentFormat.Unsupported;
+        var chunking = reader.IsDBNull(4) ? null : ChunkingSettings.FromStored(System.Text.Json.JsonDocument.Parse(reader.GetString(4)));
+        return new IngestionContext(work, reader.GetGuid(0), reader.GetString(1), format, reader.GetString(3)) { Chunking = chunking };
     }
 
-    private Task<bool> MoveToAsync(IngestionWork work, DocumentStatus status, CancellationToken ct) =>
-        UpdateAsync(work, ct, q => q.ExecuteUpdateAsync(s => s.SetProperty(d => d.Status, status), ct));
+    /// <summary>A status change of this run's document version while it is still in flight, in one round trip; false when it was overtaken.</summary>
+    private async Task<bool> MoveToAsync(IngestionWork work, DocumentStatus status, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        // Not durable: a lost status move is one step behind, and every step is safe to run again.
+        await using var batch = connection.TenantBatch(work.TenantId, durable: false, """
+            UPDATE documents SET status = $3
+            WHERE id = $1 AND building_version = $2 AND status NOT IN ('Indexed', 'Failed', 'Queued')
+            """, work.DocumentId, work.Version, status.ToString());
+        await batch.ExecuteNonQueryAsync(ct);
+        return batch.BatchCommands[1].RecordsAffected > 0;
+    }
 
     private async Task RetryOrFailAsync(IngestionWork work, StepResult result, CancellationToken ct)
     {
@@ -95,7 +110,7 @@ internal sealed partial class IngestionOrchestrator(
                 error_reason = {result.Reason},
                 finished_at = CASE WHEN attempts + 1 >= {o.MaxAttempts} THEN now() END,
                 next_attempt_at = now() + make_interval(secs => {backoffSeconds} * power(2, attempts)),
-                dispatched_at = NULL
+                dispatched_at = NULL, claimed_by = NULL
             WHERE id = {work.DocumentId} AND building_version = {work.Version} AND status IN ('Parsing', 'Chunking', 'Indexing')
             RETURNING attempts AS "Value"
             """).ToListAsync(ct);
@@ -117,7 +132,7 @@ internal sealed partial class IngestionOrchestrator(
     {
         await using var tx = await db.BeginTenantTransactionAsync(work.TenantId, CancellationToken.None);
         await db.Database.ExecuteSqlAsync($"""
-            UPDATE documents SET status = 'Queued', dispatched_at = NULL
+            UPDATE documents SET status = 'Queued', dispatched_at = NULL, claimed_by = NULL
             WHERE id = {work.DocumentId} AND building_version = {work.Version} AND status IN ('Parsing', 'Chunking', 'Indexing')
             """);
         await tx.CommitAsync();
@@ -128,7 +143,7 @@ internal sealed partial class IngestionOrchestrator(
     {
         await using var tx = await db.BeginTenantTransactionAsync(work.TenantId, CancellationToken.None);
         await db.Database.ExecuteSqlAsync($"""
-            UPDATE documents SET dispatched_at = NULL
+            UPDATE documents SET dispatched_at = NULL, claimed_by = NULL
             WHERE id = {work.DocumentId} AND building_version = {work.Version} AND status = 'Queued'
             """);
         await tx.CommitAsync();
