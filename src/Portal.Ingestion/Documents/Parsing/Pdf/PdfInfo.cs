@@ -15,6 +15,29 @@ internal sealed record PdfInfo(int Pages, bool Encrypted)
     }
 
     /// <summary>
+    /// Whether the file names an <c>/Encrypt</c> dictionary anywhere. Encryption is declared in the trailer (or
+    /// the cross-reference stream's dictionary), which is never compressed, so a file without the bytes is not
+    /// encrypted; one with them may be. A single pass over the file, far cheaper than starting pdfinfo.
+    /// </summary>
+    public static bool MayBeEncrypted(string path)
+    {
+        ReadOnlySpan<byte> marker = "/Encrypt"u8;
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
+        var buffer = new byte[64 * 1024];
+        var kept = 0; // the tail of the previous block, so a marker split across two reads is still found
+        int read;
+        while ((read = file.Read(buffer, kept, buffer.Length - kept)) > 0)
+        {
+            var filled = kept + read;
+            if (buffer.AsSpan(0, filled).IndexOf(marker) >= 0)
+                return true;
+            kept = Math.Min(marker.Length - 1, filled);
+            buffer.AsSpan(filled - kept, kept).CopyTo(buffer);
+        }
+        return false;
+    }
+
+    /// <summary>
     /// Page sizes in points for pages 1..<paramref name="lastPage"/>. A second pdfinfo run, so it is asked for
     /// only when a page needs OCR (the render is scaled by its size); text-only PDFs never pay for it.
     /// </summary>

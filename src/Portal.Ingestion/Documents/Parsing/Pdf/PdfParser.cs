@@ -5,7 +5,8 @@ namespace Portal.Documents.Parsing.Pdf;
 
 /// <summary>
 /// Reads PDFs with poppler: one <c>pdftotext</c> call for the whole text layer (pages split at form feeds),
-/// then OCR with <c>pdftoppm</c> + <c>tesseract</c> for pages whose text layer is empty.
+/// then OCR with <c>pdftoppm</c> + <c>tesseract</c> for pages whose text layer is empty. <c>pdfinfo</c> runs
+/// only when pdftotext alone cannot be trusted to tell the page count or the encryption (see <see cref="NeedsPdfInfo"/>).
 /// </summary>
 internal static class PdfParser
 {
@@ -14,20 +15,31 @@ internal static class PdfParser
 
     public static ParsedDocument Parse(string path, ParserSettings settings, CancellationToken cancellationToken)
     {
-        var info = PdfInfo.Read(path, settings.Tools, cancellationToken);
-        var units = new UnitCollector();
-        if (info.Encrypted)
-            units.Warnings.Add("The PDF is encrypted with an owner password only; its text was readable without one.");
-        var lastPage = Math.Min(info.Pages, settings.Limits.MaxPages);
-        if (info.Pages > lastPage)
-            units.Warnings.Add($"Only the first {lastPage} of {info.Pages} pages were read.");
-        if (lastPage == 0)
-            return units.Build(DocumentFormat.Pdf, info.Pages);
+        var maxPages = settings.Limits.MaxPages;
+        // An encrypted file is diagnosed by pdfinfo first, as it always was: a user password fails it, an owner
+        // password alone is reported as a warning.
+        var info = PdfInfo.MayBeEncrypted(path) ? PdfInfo.Read(path, settings.Tools, cancellationToken) : null;
+        if (info is { Pages: 0 })
+            return EmptyDocument(info, maxPages);
 
+        var requested = info is null ? maxPages : Math.Min(info.Pages, maxPages);
         var text = NativeTool.Run("pdftotext",
-            ["-enc", "UTF-8", "-f", "1", "-l", lastPage.ToString(CultureInfo.InvariantCulture), path, "-"], settings.Tools, cancellationToken);
+            ["-enc", "UTF-8", "-f", "1", "-l", requested.ToString(CultureInfo.InvariantCulture), path, "-"], settings.Tools, cancellationToken);
+        var formFeeds = text.StandardOutput.AsSpan().Count('\f');
+        if (info is null && NeedsPdfInfo(text, formFeeds, maxPages))
+        {
+            // Throws Encrypted or Malformed for files poppler cannot open at all, as before.
+            info = PdfInfo.Read(path, settings.Tools, cancellationToken);
+            if (info.Pages == 0)
+                return EmptyDocument(info, maxPages);
+        }
         if (text.ExitCode != 0)
             throw new DocumentRejectedException(ParseFailureReason.Malformed, "Malformed PDF: " + NativeTool.Describe("pdftotext", text));
+
+        var totalPages = info?.Pages ?? formFeeds;
+        var lastPage = Math.Min(totalPages, maxPages);
+        var units = new UnitCollector();
+        AddDocumentWarnings(units, info?.Encrypted ?? false, lastPage, totalPages);
 
         var pages = text.StandardOutput.Split('\f');
         var ocrPages = 0;
@@ -51,7 +63,32 @@ internal static class PdfParser
             var recognised = PageOcr.Read(path, page, pageSizes.GetValueOrDefault(page, (612, 792)), MaxRenderedEdgePixels, settings, units.Warnings, cancellationToken);
             AddPage(units, recognised ?? pageText, page, isOcr: recognised is not null);
         }
+        return units.Build(DocumentFormat.Pdf, totalPages);
+    }
+
+    /// <summary>
+    /// pdftotext writes a form feed after every page it renders, so on a clean run the form feeds are the page
+    /// count. pdfinfo is still asked when that count may be wrong: pdftotext failed (pdfinfo tells an encrypted
+    /// file from a malformed one, and a file with no pages from a broken one), it complained (a page poppler
+    /// cannot load is skipped without a form feed, but pdfinfo counts it), it read no page, or it stopped at the
+    /// page limit (the warning states the total).
+    /// </summary>
+    internal static bool NeedsPdfInfo(NativeToolResult text, int formFeeds, int maxPages) =>
+        text.ExitCode != 0 || text.StandardError.Length > 0 || formFeeds == 0 || formFeeds >= maxPages;
+
+    private static ParsedDocument EmptyDocument(PdfInfo info, int maxPages)
+    {
+        var units = new UnitCollector();
+        AddDocumentWarnings(units, info.Encrypted, Math.Min(info.Pages, maxPages), info.Pages);
         return units.Build(DocumentFormat.Pdf, info.Pages);
+    }
+
+    private static void AddDocumentWarnings(UnitCollector units, bool ownerPasswordOnly, int lastPage, int totalPages)
+    {
+        if (ownerPasswordOnly)
+            units.Warnings.Add("The PDF is encrypted with an owner password only; its text was readable without one.");
+        if (totalPages > lastPage)
+            units.Warnings.Add($"Only the first {lastPage} of {totalPages} pages were read.");
     }
 
     private static void AddPage(UnitCollector units, string pageText, int page, bool isOcr)
