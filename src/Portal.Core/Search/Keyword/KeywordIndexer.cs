@@ -65,10 +65,12 @@ internal sealed class KeywordIndexer : IChunkIndexer
         if (chunkIds.Count == 0) return;
         // Lock the affected df rows in term order first (see IndexAsync), then take everything out.
         await using var cmd = SearchSql.Command(db, """
+            -- The chunks' terms first, then one index probe per term: a semi-join would read every term row of the
+            -- knowledge base, which is most of the cost of indexing new chunks (that have no terms to remove).
             SELECT 1 FROM search_term_stats
             WHERE knowledge_base_id = @kb
-              AND term IN (SELECT unnest(tsvector_to_array(terms)) FROM search_keyword_chunks
-                           WHERE knowledge_base_id = @kb AND chunk_id = ANY(@ids))
+              AND term = ANY(ARRAY(SELECT DISTINCT unnest(tsvector_to_array(terms)) FROM search_keyword_chunks
+                                   WHERE knowledge_base_id = @kb AND chunk_id = ANY(@ids)))
             ORDER BY term FOR UPDATE;
 
             WITH gone AS (
