@@ -18,6 +18,11 @@ using Portal.Web.Features.Review;
 using Portal.Web.Features.Search;
 using Portal.Web.Features.Widget;
 
+// The content root is the checkout or install directory, which also holds .data (PostgreSQL's files, blobs, parser
+// scratch): the default inotify watcher behind reloadable configuration watches it recursively and wakes on every
+// database write. Configuration files are polled instead (every few seconds, only the files themselves).
+if (Environment.GetEnvironmentVariable("DOTNET_USE_POLLING_FILE_WATCHER") is null)
+    Environment.SetEnvironmentVariable("DOTNET_USE_POLLING_FILE_WATCHER", "1");
 var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddPortalCore();
 builder.Services.AddPortalSearch();

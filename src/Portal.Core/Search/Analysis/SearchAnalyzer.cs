@@ -19,6 +19,7 @@ public static class SearchAnalyzer
         if (string.IsNullOrEmpty(text)) return terms;
         var normalized = text.IsNormalized(NormalizationForm.FormKC) ? text : text.Normalize(NormalizationForm.FormKC);
         var word = new StringBuilder();
+        Span<char> utf16 = stackalloc char[2];
         Rune? previousCjk = null;
         foreach (var rune in normalized.EnumerateRunes())
         {
@@ -32,7 +33,7 @@ public static class SearchAnalyzer
             else if (Rune.IsLetterOrDigit(rune))
             {
                 previousCjk = null;
-                if (word.Length < MaxTermLength) word.Append(Rune.ToLowerInvariant(rune).ToString());
+                if (word.Length < MaxTermLength) word.Append(utf16[..Rune.ToLowerInvariant(rune).EncodeToUtf16(utf16)]);
             }
             else
             {

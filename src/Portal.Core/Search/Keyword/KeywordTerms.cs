@@ -30,11 +30,14 @@ internal sealed record KeywordTerms(int Length, IReadOnlyDictionary<string, int>
         foreach (var (term, tf) in Frequencies)
         {
             if (sb.Length > 0) sb.Append(' ');
-            sb.Append('\'').Append(term.Replace("\\", "\\\\").Replace("'", "''")).Append("':");
+            sb.Append('\'');
+            if (term.AsSpan().IndexOfAny('\\', '\'') < 0) sb.Append(term);
+            else sb.Append(term.Replace("\\", "\\\\").Replace("'", "''"));
+            sb.Append("':");
             for (var i = 1; i <= Math.Min(tf, MaxTermFrequency); i++)
             {
                 if (i > 1) sb.Append(',');
-                sb.Append(i.ToString(CultureInfo.InvariantCulture));
+                sb.Append(CultureInfo.InvariantCulture, $"{i}");
             }
         }
         return sb.ToString();
