@@ -102,8 +102,8 @@ internal sealed class DispatcherSchedule(ISchedulerFactory schedulers, IOptions<
 /// <summary>
 /// Dispatches right after an upload commits, in this process rather than through a scheduler trigger (which
 /// would cost a fire before the documents' own jobs could fire). Nudges coalesce: one dispatch runs at a time
-/// on this node, and nudges that arrive meanwhile make it run once more, since one run claims every queued
-/// document at once.
+/// on this node, and nudges that arrive meanwhile make it run once more, since one run fills every free slot.
+/// When no slot is free the nudge does nothing: the running jobs claim the new documents as they finish others.
 /// </summary>
 internal sealed partial class IngestionQueue(
     ISchedulerFactory schedulers, QueuedDocumentDispatch dispatch, IHostApplicationLifetime lifetime, ILogger<IngestionQueue> logger)
