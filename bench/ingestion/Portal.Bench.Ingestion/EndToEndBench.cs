@@ -20,8 +20,32 @@ namespace Portal.Bench.Ingestion;
 internal static class EndToEndBench
 {
     // Enough documents through every per-document method for the JIT's tiers (tier 0, instrumented, optimised)
-    // to settle, as on a server that has been up for a while: with fewer, part of a measured phase is compiling.
+    // to be asked for; WaitIdleAsync then lets the app's background compiling finish, as on a server that has
+    // been up for a while. Without both, part of a measured phase is the JIT compiling on one of the two cores.
     private const int WarmUpRounds = 6;
+
+    /// <summary>Waits (at most 2 minutes) until the app uses under 5% of a core over half a second; returns the seconds waited.</summary>
+    private static async Task<double> WaitIdleAsync(Process app)
+    {
+        var clock = Stopwatch.StartNew();
+        var last = CpuSeconds(app.Id);
+        while (clock.Elapsed < TimeSpan.FromMinutes(2))
+        {
+            await Task.Delay(500);
+            var now = CpuSeconds(app.Id);
+            if (now - last < 0.025) break;
+            last = now;
+        }
+        return clock.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>User + system CPU seconds of a process, from /proc (fields 14 and 15 of its stat line).</summary>
+    private static double CpuSeconds(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
+    }
 
     public static async Task<int> RunAsync()
     {
@@ -41,14 +65,14 @@ internal static class EndToEndBench
             await WaitReadyAsync(http, app);
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await SignUpAsync(http));
 
-            // Warm-up outside the timing, WarmUpRounds times over every kind of file measured below (in knowledge bases of their own, so
-            // nothing measured is a duplicate): the JIT's tiers in the app, the parser workers and this process, the
-            // connection pools and the embedder. A server that has been up for a while is in this state; without it
-            // the first PDFs pay for compiling the PDF path, and this process's own compiling competes for the cores.
+            // Warm-up outside the timing, over every kind of file measured below (in knowledge bases of their own, so
+            // nothing measured is a duplicate): the JIT in the app, the parser workers and this process, the connection
+            // pools and the embedder. A server that has been up for a while is in this state; without it the first
+            // PDFs pay for compiling the PDF path, and compiling competes with the pipeline for the two cores.
             for (var round = 0; round < WarmUpRounds; round++)
                 await IngestAsync(http, database, await CreateKnowledgeBaseAsync(http), [.. corpus.PdfPaths, corpus.OtherPaths[0], corpus.OtherPaths[1]], quiet: true);
             await RawPdftotextAsync(corpus.PdfPaths, concurrency);
-            await Task.Delay(TimeSpan.FromSeconds(2)); // lets the JIT finish the optimised code the warm-up asked for
+            Console.WriteLine($"Warm-up: {WarmUpRounds} rounds; the app was idle again {await WaitIdleAsync(app):F1} s after them");
 
             var rawBefore = await RawPdftotextAsync(corpus.PdfPaths, concurrency);
             var pdfKb = await CreateKnowledgeBaseAsync(http);
