@@ -7,6 +7,7 @@ using System.Net.Sockets;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Bench.Retrieval;
+using Portal.IntegrationTests.Infrastructure;
 using Portal.Documents;
 
 namespace Portal.Bench.Chat;
@@ -150,24 +151,16 @@ internal static class Latency
     {
         var root = BenchDatabase.Root();
         var admin = new Npgsql.NpgsqlConnectionStringBuilder(bench.Admin);
-        var info = new ProcessStartInfo("dotnet", [Path.Combine(root, "src/Portal.Web/bin/Release/net10.0/Portal.Web.dll"), "--urls", $"http://127.0.0.1:{port}"])
-        {
-            WorkingDirectory = Path.Combine(root, "src/Portal.Web"), RedirectStandardOutput = true, RedirectStandardError = true,
-        };
-        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        info.Environment["ConnectionStrings__Portal"] = $"Host=127.0.0.1;Port={admin.Port};Database={bench.Name};Username=portal_app;Password=portal_app_dev;Maximum Pool Size=40";
-        info.Environment["ConnectionStrings__PortalMigrations"] = $"Host=127.0.0.1;Port={admin.Port};Database={bench.Name};Username=portal_owner;Password=portal_owner_dev";
-        info.Environment["Web__MigrateOnStartup"] = "false";
-        info.Environment["Web__DataProtectionKeysPath"] = Path.Combine(Path.GetTempPath(), "portal-bench-keys-" + port);
-        info.Environment["RateLimiting__PermitsPerMinutePerPrincipal"] = "1000000";
-        info.Environment["RateLimiting__PermitsPerMinutePerIp"] = "1000000";
-        info.Environment["RateLimiting__SignInPermitsPerMinutePerIp"] = "1000000";
-        info.Environment["Logging__LogLevel__Default"] = "Warning";
-        var process = Process.Start(info)!;
-        process.OutputDataReceived += (_, e) => { if (e.Data is { } line && line.Contains("fail", StringComparison.OrdinalIgnoreCase)) Console.Error.WriteLine("app: " + line); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is { } line) Console.Error.WriteLine("app: " + line); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var info = PortalAppLaunch.StartInfo(Path.Combine(root, "src/Portal.Web/bin/Release/net10.0/Portal.Web.dll"), Path.Combine(root, "src/Portal.Web"), port,
+            new Dictionary<string, string>
+            {
+                ["ASPNETCORE_ENVIRONMENT"] = "Production",
+                ["ConnectionStrings__Portal"] = $"Host=127.0.0.1;Port={admin.Port};Database={bench.Name};Username=portal_app;Password=portal_app_dev;Maximum Pool Size=40",
+                ["ConnectionStrings__PortalMigrations"] = $"Host=127.0.0.1;Port={admin.Port};Database={bench.Name};Username=portal_owner;Password=portal_owner_dev",
+                ["Web__MigrateOnStartup"] = "false",
+                ["Web__DataProtectionKeysPath"] = Path.Combine(Path.GetTempPath(), "portal-bench-keys-" + port),
+            });
+        var process = PortalAppLaunch.StartEchoingFailures(info);
         return process;
     }
 

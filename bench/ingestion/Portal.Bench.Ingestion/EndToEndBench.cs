@@ -6,6 +6,7 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
 using Npgsql;
+using Portal.IntegrationTests.Infrastructure;
 
 namespace Portal.Bench.Ingestion;
 
@@ -218,27 +219,17 @@ internal static class EndToEndBench
         // PORTAL_BENCH_APP points at another build of Portal.Web.dll (say, the previous commit's) for before/after figures.
         var dll = Environment.GetEnvironmentVariable("PORTAL_BENCH_APP") is { Length: > 0 } other
             ? Path.GetFullPath(other) : Path.Combine(root, "src/Portal.Web/bin/Release/net10.0/Portal.Web.dll");
-        var info = new ProcessStartInfo("dotnet", [dll, "--urls", $"http://127.0.0.1:{port}"])
+        // The checkout that built the app: its appsettings.json is the app's configuration.
+        var info = PortalAppLaunch.StartInfo(dll, ThrowawayDatabase.Root(Path.GetDirectoryName(dll)!), port, new Dictionary<string, string>
         {
-            // The checkout that built the app: its appsettings.json is the app's configuration.
-            WorkingDirectory = ThrowawayDatabase.Root(Path.GetDirectoryName(dll)!), RedirectStandardOutput = true, RedirectStandardError = true,
-        };
-        var env = info.Environment;
-        env["ASPNETCORE_ENVIRONMENT"] = "Production";
-        env["ConnectionStrings__Portal"] = database.AppConnectionString;
-        env["ConnectionStrings__PortalMigrations"] = database.OwnerConnectionString;
-        env["Web__MigrateOnStartup"] = "true";
-        env["Web__DataProtectionKeysPath"] = Path.Combine(blobs, ".keys");
-        env["Blobs__Root"] = blobs;
-        env["RateLimiting__PermitsPerMinutePerPrincipal"] = "1000000";
-        env["RateLimiting__PermitsPerMinutePerIp"] = "1000000";
-        env["RateLimiting__SignInPermitsPerMinutePerIp"] = "1000000";
-        env["Logging__LogLevel__Default"] = "Warning";
-        var process = Process.Start(info)!;
-        process.OutputDataReceived += (_, e) => { if (e.Data is { } line && line.Contains("fail", StringComparison.OrdinalIgnoreCase)) Console.Error.WriteLine("app: " + line); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is { } line) Console.Error.WriteLine("app: " + line); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["ConnectionStrings__Portal"] = database.AppConnectionString,
+            ["ConnectionStrings__PortalMigrations"] = database.OwnerConnectionString,
+            ["Web__MigrateOnStartup"] = "true",
+            ["Web__DataProtectionKeysPath"] = Path.Combine(blobs, ".keys"),
+            ["Blobs__Root"] = blobs,
+        });
+        var process = PortalAppLaunch.StartEchoingFailures(info);
         return process;
     }
 

@@ -30,18 +30,14 @@ public static class TenantTransactions
     /// <summary>
     /// One statement for one tenant in a single round trip: the transaction-local tenant setting and the
     /// statement go as one batch, which PostgreSQL runs as one implicit transaction when no explicit one is
-    /// open. For short writes (a status change) that would otherwise pay for BEGIN, the setting and COMMIT.
-    /// Parameters are positional (<c>$1</c>, <c>$2</c>, …). The caller executes and disposes the batch.
-    /// <paramref name="durable"/> false commits without waiting for the WAL flush (<c>synchronous_commit = off</c>
-    /// for this transaction only): for writes that may be lost in a database crash without harm, such as a status
-    /// that recovery resets anyway.
+    /// open. Its commit does not wait for the WAL flush (<c>synchronous_commit = off</c> for this transaction
+    /// only), so it is for writes a database crash may lose without harm, such as a status that recovery resets
+    /// anyway. Parameters are positional (<c>$1</c>, <c>$2</c>, …). The caller executes and disposes the batch.
     /// </summary>
-    public static NpgsqlBatch TenantBatch(this NpgsqlConnection connection, Guid tenantId, bool durable, string sql, params object?[] parameters)
+    public static NpgsqlBatch TenantStatusBatch(this NpgsqlConnection connection, Guid tenantId, string sql, params object?[] parameters)
     {
         var batch = connection.CreateBatch();
-        var tenant = new NpgsqlBatchCommand(durable
-            ? "SELECT set_config('app.tenant_id', $1, true)"
-            : "SELECT set_config('app.tenant_id', $1, true), set_config('synchronous_commit', 'off', true)");
+        var tenant = new NpgsqlBatchCommand("SELECT set_config('app.tenant_id', $1, true), set_config('synchronous_commit', 'off', true)");
         tenant.Parameters.Add(new NpgsqlParameter { Value = tenantId.ToString() });
         batch.BatchCommands.Add(tenant);
         var statement = new NpgsqlBatchCommand(sql);

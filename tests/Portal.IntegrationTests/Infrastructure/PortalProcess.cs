@@ -29,26 +29,20 @@ public sealed class PortalProcess(PortalDatabase database, string dataDirectory,
     {
         var root = PortalDatabase.RepoRoot();
         var configuration = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
-        var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = root, RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(Path.Combine(root, $"src/Portal.Web/bin/{configuration}/net10.0/Portal.Web.dll"));
-        psi.ArgumentList.Add("--urls");
-        psi.ArgumentList.Add($"http://127.0.0.1:{Port}");
-        var env = psi.Environment;
-        env["ASPNETCORE_ENVIRONMENT"] = "Development";
-        env["ConnectionStrings__Portal"] = database.AppConnectionString;
-        env["ConnectionStrings__PortalMigrations"] = database.OwnerConnectionString;
-        env["Web__MigrateOnStartup"] = "false";
-        env["Web__DataProtectionKeysPath"] = Path.Combine(dataDirectory, "keys");
-        env["Blobs__Root"] = Path.Combine(dataDirectory, "blobs");
-        env["RateLimiting__PermitsPerMinutePerPrincipal"] = "1000000";
-        env["RateLimiting__PermitsPerMinutePerIp"] = "1000000";
-        env["RateLimiting__SignInPermitsPerMinutePerIp"] = "1000000";
-        env["Ingestion__Jobs__DispatchInterval"] = "00:00:01";
-        env["Ingestion__Jobs__RetryBackoff"] = "00:00:01";
-        env["Ingestion__Jobs__ClusterCheckinInterval"] = "00:00:01";
-        env["Ingestion__Jobs__ClusterCheckinMisfireThreshold"] = "00:00:02";
-        env["Logging__LogLevel__Default"] = "Warning";
-        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) env[key] = value;
+        var psi = PortalAppLaunch.StartInfo(Path.Combine(root, $"src/Portal.Web/bin/{configuration}/net10.0/Portal.Web.dll"), root, Port,
+            new Dictionary<string, string>
+            {
+                ["ASPNETCORE_ENVIRONMENT"] = "Development",
+                ["ConnectionStrings__Portal"] = database.AppConnectionString,
+                ["ConnectionStrings__PortalMigrations"] = database.OwnerConnectionString,
+                ["Web__MigrateOnStartup"] = "false",
+                ["Web__DataProtectionKeysPath"] = Path.Combine(dataDirectory, "keys"),
+                ["Blobs__Root"] = Path.Combine(dataDirectory, "blobs"),
+                ["Ingestion__Jobs__DispatchInterval"] = "00:00:01",
+                ["Ingestion__Jobs__RetryBackoff"] = "00:00:01",
+                ["Ingestion__Jobs__ClusterCheckinInterval"] = "00:00:01",
+                ["Ingestion__Jobs__ClusterCheckinMisfireThreshold"] = "00:00:02",
+            }.Concat(settings ?? new Dictionary<string, string>()));
         _app = Process.Start(psi)!;
         _app.OutputDataReceived += (_, e) => Append(e.Data);
         _app.ErrorDataReceived += (_, e) => Append(e.Data);

@@ -28,11 +28,12 @@ internal sealed class IndexStep(PortalDbContext db, IEnumerable<IChunkIndexer> i
         if (current is null || current.BuildingVersion != context.Version || current.Status is DocumentStatus.Indexed or DocumentStatus.Failed)
             return StepResult.Superseded();
 
-        var rows = JsonSerializer.Serialize(drafts.Select(d => new
+        List<Chunk> fresh = [.. drafts.Select(d => ChunkOf(context, d)).OrderBy(c => c.ChunkIndex)];
+        var rows = JsonSerializer.Serialize(fresh.Select(c => new
         {
-            chunk_index = d.Index, text = d.Text, char_start = d.StartOffset, char_end = d.EndOffset, page = d.Page,
-            end_page = d.PageEnd, heading_path = d.HeadingPath, language = d.Language, is_ocr = d.IsOcr,
-            token_count = d.TokenCount, content_hash = d.ContentHash, source_type = d.SourceFormat.ToString().ToLowerInvariant(),
+            chunk_index = c.ChunkIndex, text = c.Text, char_start = c.CharStart, char_end = c.CharEnd, page = c.Page,
+            end_page = c.EndPage, heading_path = c.HeadingPath, language = c.Language, is_ocr = c.IsOcr,
+            token_count = c.TokenCount, content_hash = c.ContentHash, source_type = c.SourceType,
         }));
         // The new rows' ids come back with the insert, so the chunks need not be read again. A step that runs a
         // second time finds its rows there already (ON CONFLICT DO NOTHING returns nothing for them) and reads them.
@@ -57,8 +58,9 @@ internal sealed class IndexStep(PortalDbContext db, IEnumerable<IChunkIndexer> i
             await using var reader = await insert.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct)) ids[reader.GetInt32(0)] = reader.GetInt64(1);
         }
-        var chunks = ids.Count == drafts.Count
-            ? [.. drafts.OrderBy(d => d.Index).Select(d => ChunkOf(context, d, ids[d.Index]))]
+        foreach (var chunk in fresh) chunk.Id = ids.GetValueOrDefault(chunk.ChunkIndex);
+        var chunks = ids.Count == fresh.Count
+            ? fresh
             : await db.Chunks.AsNoTracking()
                 .Where(c => c.DocumentId == context.DocumentId && c.DocumentVersion == context.Version)
                 .OrderBy(c => c.ChunkIndex).ToListAsync(ct);
@@ -97,9 +99,10 @@ internal sealed class IndexStep(PortalDbContext db, IEnumerable<IChunkIndexer> i
         return StepResult.Success;
     }
 
-    private static Chunk ChunkOf(IngestionContext context, Portal.Documents.Chunking.ChunkDraft d, long id) => new()
+    /// <summary>The row a draft becomes (its id is the database's, filled in after the insert).</summary>
+    private static Chunk ChunkOf(IngestionContext context, Portal.Documents.Chunking.ChunkDraft d) => new()
     {
-        Id = id, TenantId = context.TenantId, KnowledgeBaseId = context.KnowledgeBaseId, DocumentId = context.DocumentId,
+        TenantId = context.TenantId, KnowledgeBaseId = context.KnowledgeBaseId, DocumentId = context.DocumentId,
         DocumentVersion = context.Version, ChunkIndex = d.Index, Text = d.Text, CharStart = d.StartOffset, CharEnd = d.EndOffset,
         Page = d.Page, EndPage = d.PageEnd, HeadingPath = [.. d.HeadingPath], SourceName = context.Name,
         SourceType = d.SourceFormat.ToString().ToLowerInvariant(), Language = d.Language, IsOcr = d.IsOcr,

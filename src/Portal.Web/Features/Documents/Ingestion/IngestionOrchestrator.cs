@@ -70,7 +70,7 @@ internal sealed partial class IngestionOrchestrator(
         // One round trip: the move, what the run needs of the document, and its knowledge base's chunking.
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         // Not durable: a database crash that loses this move leaves the document Queued and claimed, and it is claimed again.
-        await using var batch = connection.TenantBatch(work.TenantId, durable: false, """
+        await using var batch = connection.TenantStatusBatch(work.TenantId, """
             UPDATE documents d SET status = 'Parsing', started_at = coalesce(d.started_at, now()), finished_at = NULL
             WHERE d.id = $1 AND d.building_version = $2 AND d.status = ANY($3)
             RETURNING d.knowledge_base_id, d.name, d.format, d.blob_key,
@@ -89,7 +89,7 @@ internal sealed partial class IngestionOrchestrator(
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         // Not durable: a lost status move is one step behind, and every step is safe to run again.
-        await using var batch = connection.TenantBatch(work.TenantId, durable: false, """
+        await using var batch = connection.TenantStatusBatch(work.TenantId, """
             UPDATE documents SET status = $3
             WHERE id = $1 AND building_version = $2 AND status NOT IN ('Indexed', 'Failed', 'Queued')
             """, work.DocumentId, work.Version, status.ToString());
