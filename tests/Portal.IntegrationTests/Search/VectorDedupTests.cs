@@ -108,4 +108,25 @@ public sealed class VectorDedupTests(SharedApp app)
         var hits = await SearchAsync(app, owner.TenantId, new SearchQuery("expense claims need a receipt") { Mode = SearchMode.Vector });
         hits.Take(2).Select(h => h.ChunkId).Order().ShouldBe(ids[..2]);
     }
+
+    [Fact]
+    public async Task Activating_a_generation_works_whatever_order_the_generation_rows_are_stored_in()
+    {
+        var owner = await app.RegisterAsync();
+        var kb = await CreateKnowledgeBaseAsync(app, owner.TenantId, """{"embedder": "hashed-ngram/v1/d384"}""");
+        await AddDocumentAsync(app, owner.TenantId, kb, "a.txt", [new("expense claims need a receipt")]);
+        VectorGeneration? building = null;
+        await InTenantAsync(app, owner.TenantId, async (db, _) =>
+            building = await VectorGenerations.CreateAsync(db, owner.TenantId, kb, "hashed-ngram/v2/d384", 384, CancellationToken.None));
+        building!.State.ShouldBe("building");
+        // Any update writes a new row version after the building one: the active row is now stored last.
+        await app.Database.AdminScalarAsync<int>(
+            $"UPDATE search_vector_generations SET activated_at = activated_at WHERE knowledge_base_id = '{kb}' AND state = 'active' RETURNING 1");
+
+        await InTenantAsync(app, owner.TenantId, (db, _) => VectorGenerations.ActivateAsync(db, building, CancellationToken.None));
+
+        (await app.Database.AdminScalarAsync<string>(
+            $"SELECT string_agg(model_id || ':' || state, ',' ORDER BY id) FROM search_vector_generations WHERE knowledge_base_id = '{kb}'"))
+            .ShouldBe("hashed-ngram/v1/d384:retired,hashed-ngram/v2/d384:active");
+    }
 }

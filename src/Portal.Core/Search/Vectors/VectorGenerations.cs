@@ -51,10 +51,12 @@ internal static class VectorGenerations
     public static async Task ActivateAsync(PortalDbContext db, VectorGeneration building, CancellationToken ct)
     {
         await using var cmd = SearchSql.Command(db, """
-            UPDATE search_vector_generations
-            SET state = CASE WHEN id = @id THEN 'active' ELSE 'retired' END,
-                activated_at = CASE WHEN id = @id THEN now() ELSE activated_at END
-            WHERE knowledge_base_id = @kb AND state IN ('active', 'building');
+            -- Retire first, then activate, in two statements: the one-active-per-knowledge-base index is checked
+            -- row by row, so a single UPDATE doing both fails whenever it reaches the new row before the old one.
+            UPDATE search_vector_generations SET state = 'retired'
+            WHERE knowledge_base_id = @kb AND state IN ('active', 'building') AND id <> @id;
+            UPDATE search_vector_generations SET state = 'active', activated_at = now()
+            WHERE knowledge_base_id = @kb AND id = @id AND state = 'building';
             DELETE FROM search_vectors v USING search_vector_generations g
             WHERE g.id = v.generation_id AND g.knowledge_base_id = @kb AND g.state = 'retired';
             DELETE FROM search_embeddings e USING search_vector_generations g
