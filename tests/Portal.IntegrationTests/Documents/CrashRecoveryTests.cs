@@ -80,6 +80,10 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
             ("alive.md", Encoding.UTF8.GetBytes("# Alive\n\nClaimed by a running job.\n")),
             ("dead.md", Encoding.UTF8.GetBytes("# Dead\n\nClaimed by a job that is gone.\n")));
         Guid alive = uploaded[0].Id, dead = uploaded[1].Id;
+        // The upload's own dispatch claims both for jobs no node here runs; let it finish before the rows are set up,
+        // or it would take the "dead" claim over first.
+        await PortalProcess.WaitUntilAsync(async () => await _database.AdminScalarAsync<long>(
+            $"SELECT count(*) FROM documents WHERE id IN ('{alive}', '{dead}') AND dispatched_at IS NOT NULL") == 2, TimeSpan.FromSeconds(30));
         await _database.AdminScalarAsync<int>($"""
             INSERT INTO qrtz_fired_triggers (sched_name, entry_id, trigger_name, trigger_group, instance_name, fired_time, sched_time,
                                              priority, state, job_name, job_group, is_nonconcurrent, requests_recovery)
