@@ -30,12 +30,14 @@ public static class PortalCoreRegistration
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContext());
 
         services.AddScoped<TenantContext>();
+        services.AddScoped<AfterCommit>();
         services.AddScoped<TenantDirectory>();
         services.AddScoped<TenantProvisioning>();
         services.AddScoped<AuditLog>();
         services.AddScoped<ApiKeyService>();
         services.AddScoped<ApiKeyResolver>();
         services.AddScoped<MemberService>();
+        services.AddScoped<PlatformOperators>();
         services.AddSingleton<MigrationRunner>();
 
         services.Configure<PasswordHasherOptions>(o => o.IterationCount = PasswordHashIterations);

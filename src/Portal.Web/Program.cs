@@ -1,4 +1,7 @@
 using Portal;
+using Portal.Documents;
+using Portal.Jobs;
+using Portal.Search.Vectors;
 using Portal.Ml.Chat;
 using Portal.Ml.Search;
 using Portal.Review;
@@ -10,9 +13,11 @@ using Portal.Web.Features.Chat;
 using Portal.Web.Features.Curation;
 using Portal.Web.Features.ApiKeys;
 using Portal.Web.Features.Documents;
-using Portal.Web.Features.Health;
+using Portal.Health;
+using Portal.Web.Features.Jobs;
 using Portal.Web.Features.Me;
 using Portal.Web.Features.KnowledgeBases;
+using Portal.KnowledgeBases;
 using Portal.Web.Features.Members;
 using Portal.Web.Features.Review;
 using Portal.Web.Features.Search;
@@ -33,14 +38,18 @@ builder.Services.AddPortalLocalChatModel();
 builder.Services.AddPortalCuration();
 builder.AddPortalWeb();
 builder.AddPortalWidget();
-builder.AddPortalDocuments();
+builder.Services.AddPortalDocuments(builder.Configuration);
 builder.Services.AddEmbeddingBackfillJob();
+builder.Services.AddPortalJobs();
+builder.Services.AddJobsDashboardPolicy();
 
 var app = builder.Build();
 if (SearchCommands.IsCommand(args))
     return await SearchCommands.RunAsync(app, args);
 if (PortalCommands.IsCommand(args))
     return await PortalCommands.RunAsync(app, args);
+if (AdminCommands.IsCommand(args))
+    return await AdminCommands.RunAsync(app, args);
 
 await app.MigrateOnStartupAsync();
 app.UsePortalPipeline();
@@ -59,6 +68,7 @@ app.MapKnowledgeBaseEndpoints();
 app.MapDocumentEndpoints();
 app.MapChatEndpoints();
 app.MapQaPairEndpoints();
+app.MapJobsDashboard();
 app.MapPortalUi();
 
 await app.RunAsync();

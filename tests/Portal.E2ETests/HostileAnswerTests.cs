@@ -3,8 +3,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Playwright;
 using Portal.E2ETests.Infrastructure;
-using Portal.IntegrationTests.Review;
-using Portal.IntegrationTests.Search;
 using static Microsoft.Playwright.Assertions;
 
 namespace Portal.E2ETests;

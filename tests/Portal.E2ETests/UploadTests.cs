@@ -1,7 +1,6 @@
 using System.Text;
 using Microsoft.Playwright;
 using Portal.E2ETests.Infrastructure;
-using Portal.Tests.Documents.Fixtures;
 using static Microsoft.Playwright.Assertions;
 
 namespace Portal.E2ETests;

@@ -227,8 +227,8 @@ public sealed class CrossTenantSweepTests(SharedApp app)
         await app.Database.AdminScalarAsync<int>(
             $"WITH u AS (UPDATE invitations SET email = '{canary.ToLowerInvariant()}-pending@example.test' WHERE id = '{invitationId}' RETURNING 1) SELECT count(*)::int FROM u");
         // B's searchable content carries the canary: A's searches, whatever ids they name, must not return it.
-        var bKb = await Search.SearchCorpus.CreateKnowledgeBaseAsync(app, b.TenantId);
-        var (bDoc, _) = await Search.SearchCorpus.AddDocumentAsync(app, b.TenantId, bKb, $"{canary} plan.txt", [new($"{canary} launch plan for the quarter")]);
+        var bKb = await SearchCorpus.CreateKnowledgeBaseAsync(app, b.TenantId);
+        var (bDoc, _) = await SearchCorpus.AddDocumentAsync(app, b.TenantId, bKb, $"{canary} plan.txt", [new($"{canary} launch plan for the quarter")]);
         await app.Database.AdminScalarAsync<int>(
             $"INSERT INTO search_synonyms (tenant_id, term, expansions) VALUES ('{b.TenantId}', '{canary.ToLowerInvariant()}', ARRAY['{canary}']) RETURNING 1");
         // B has a widget conversation whose answer quotes the canary, with a thumbs-down in B's review queue.

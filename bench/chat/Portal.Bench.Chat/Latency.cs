@@ -7,7 +7,6 @@ using System.Net.Sockets;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Bench.Retrieval;
-using Portal.IntegrationTests.Infrastructure;
 using Portal.Documents;
 
 namespace Portal.Bench.Chat;

@@ -1,4 +1,3 @@
-using Portal.Tests.Documents.Fixtures;
 
 namespace Portal.Bench.Ingestion;
 

@@ -6,7 +6,6 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
 using Npgsql;
-using Portal.IntegrationTests.Infrastructure;
 
 namespace Portal.Bench.Ingestion;
 

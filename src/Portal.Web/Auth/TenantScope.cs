@@ -22,6 +22,7 @@ internal sealed class TenantScope : IEndpointFilter
         await using var tx = await db.BeginTenantTransactionAsync(tenant.RequiredTenantId, http.RequestAborted);
         var result = await next(context);
         await tx.CommitAsync(http.RequestAborted);
+        http.RequestServices.GetRequiredService<AfterCommit>().Run();
         return result;
     }
 

@@ -7,7 +7,9 @@ using Portal.Identity;
 using Portal.Documents;
 using Portal.Tenancy;
 using Portal.Web.Features.Documents.Uploads;
+using Portal.Documents.Uploads;
 using Portal.Web.Features.KnowledgeBases;
+using Portal.KnowledgeBases;
 
 namespace Portal.Web;
 

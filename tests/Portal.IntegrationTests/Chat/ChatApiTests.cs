@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Portal.IntegrationTests.Infrastructure;
-using static Portal.IntegrationTests.Search.SearchCorpus;
+using static Portal.TestSupport.SearchCorpus;
 
 namespace Portal.IntegrationTests.Chat;
 

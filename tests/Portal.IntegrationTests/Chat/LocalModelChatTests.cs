@@ -7,7 +7,7 @@ using Portal.Ml;
 using Portal.Ml.Adapters;
 using Portal.Ml.Models.HuggingFace;
 using Portal.Ml.Modules;
-using static Portal.IntegrationTests.Search.SearchCorpus;
+using static Portal.TestSupport.SearchCorpus;
 
 namespace Portal.IntegrationTests.Chat;
 

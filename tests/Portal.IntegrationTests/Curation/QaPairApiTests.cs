@@ -5,7 +5,7 @@ using System.Text;
 using System.Text.Json;
 using Portal.IntegrationTests.Chat;
 using Portal.IntegrationTests.Infrastructure;
-using static Portal.IntegrationTests.Search.SearchCorpus;
+using static Portal.TestSupport.SearchCorpus;
 
 namespace Portal.IntegrationTests.Curation;
 

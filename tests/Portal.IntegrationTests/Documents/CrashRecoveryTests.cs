@@ -1,6 +1,5 @@
 using System.Text;
 using Portal.IntegrationTests.Infrastructure;
-using Portal.Tests.Documents.Fixtures;
 
 namespace Portal.IntegrationTests.Documents;
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text;
 using Portal.IntegrationTests.Infrastructure;
-using Portal.Tests.Documents.Fixtures;
 
 namespace Portal.IntegrationTests.Documents;
 

@@ -2,7 +2,6 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Portal.IntegrationTests.Infrastructure;
-using Portal.Tests.Documents.Fixtures;
 
 namespace Portal.IntegrationTests.Documents;
 

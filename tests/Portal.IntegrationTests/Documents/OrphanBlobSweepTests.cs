@@ -4,7 +4,7 @@ using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Portal.IntegrationTests.Infrastructure;
-using Portal.Web.Features.Documents.Blobs;
+using Portal.Documents.Blobs;
 
 namespace Portal.IntegrationTests.Documents;
 

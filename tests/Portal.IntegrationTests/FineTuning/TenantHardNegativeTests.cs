@@ -4,7 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Portal.FineTuning;
 using Portal.IntegrationTests.Infrastructure;
 using Portal.Ml.Training.Embeddings;
-using static Portal.IntegrationTests.Search.SearchCorpus;
+using static Portal.TestSupport.SearchCorpus;
 
 namespace Portal.IntegrationTests.FineTuning;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Portal.IntegrationTests.Infrastructure;
-using static Portal.IntegrationTests.Search.SearchCorpus;
+using static Portal.TestSupport.SearchCorpus;
 
 namespace Portal.IntegrationTests.Pages;
 

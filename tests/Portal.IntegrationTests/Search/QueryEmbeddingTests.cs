@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Portal.IntegrationTests.Infrastructure;
 using Portal.Search;
 using Portal.Search.Embeddings;
-using static Portal.IntegrationTests.Search.SearchCorpus;
+using static Portal.TestSupport.SearchCorpus;
 
 namespace Portal.IntegrationTests.Search;
 

@@ -1,6 +1,6 @@
 using Portal.IntegrationTests.Infrastructure;
 using Portal.Search;
-using static Portal.IntegrationTests.Search.SearchCorpus;
+using static Portal.TestSupport.SearchCorpus;
 
 namespace Portal.IntegrationTests.Search;
 

@@ -3,7 +3,7 @@ using Portal.Documents;
 using Portal.IntegrationTests.Infrastructure;
 using Portal.Search;
 using Portal.Search.Embeddings;
-using static Portal.IntegrationTests.Search.SearchCorpus;
+using static Portal.TestSupport.SearchCorpus;
 
 namespace Portal.IntegrationTests.Search;
 

@@ -4,7 +4,6 @@ using System.Text.Json;
 using Portal.Documents;
 using Portal.Documents.Chunking;
 using Portal.Documents.Parsing;
-using Portal.Tests.Documents.Fixtures;
 
 namespace Portal.Tests.Documents;
 

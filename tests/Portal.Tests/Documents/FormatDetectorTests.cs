@@ -1,7 +1,6 @@
 using System.Text;
 using Portal.Documents;
 using Portal.Documents.Detection;
-using Portal.Tests.Documents.Fixtures;
 
 namespace Portal.Tests.Documents;
 

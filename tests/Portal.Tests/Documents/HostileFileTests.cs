@@ -4,7 +4,6 @@ using Portal.Documents.Chunking;
 using Portal.Documents.Detection;
 using Portal.Documents.Parsing;
 using Portal.Documents.Sandbox;
-using Portal.Tests.Documents.Fixtures;
 
 namespace Portal.Tests.Documents;
 

@@ -1,7 +1,6 @@
 using Portal.Documents;
 using Portal.Documents.Detection;
 using Portal.Documents.Parsing;
-using Portal.Tests.Documents.Fixtures;
 
 namespace Portal.Tests.Documents;
 

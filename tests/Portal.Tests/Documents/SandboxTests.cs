@@ -1,6 +1,5 @@
 using Portal.Documents.Parsing;
 using Portal.Documents.Sandbox;
-using Portal.Tests.Documents.Fixtures;
 
 namespace Portal.Tests.Documents;
 

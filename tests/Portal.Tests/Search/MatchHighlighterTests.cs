@@ -1,4 +1,5 @@
 using Portal.Web.Features.Search;
+using Portal.Search.Vectors;
 
 namespace Portal.Tests.Search;
 

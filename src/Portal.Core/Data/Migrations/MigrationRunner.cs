@@ -2,7 +2,9 @@ using System.Reflection;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Logging;
+using Hangfire.PostgreSql;
 using Npgsql;
+using Portal.Jobs;
 
 namespace Portal.Data.Migrations;
 
@@ -58,12 +60,27 @@ public sealed partial class MigrationRunner(ILogger<MigrationRunner> logger)
                 count++;
             }
             if (count == 0) LogUpToDate(Embedded.Count);
+            await InstallJobStorageAsync(conn, ct);
             return count;
         }
         finally
         {
             await Execute(conn, null, $"SELECT pg_advisory_unlock({AdvisoryLockKey})", CancellationToken.None);
         }
+    }
+
+    /// <summary>
+    /// Hangfire's tables, in the schema a migration created (0017), installed by the owner under the same lock. Hangfire's
+    /// installer is versioned and skips what is already there; the app role never runs it (its storage is configured with
+    /// <c>PrepareSchemaIfNecessary = false</c>).
+    /// </summary>
+    private static async Task InstallJobStorageAsync(NpgsqlConnection conn, CancellationToken ct)
+    {
+        await using var exists = new NpgsqlCommand($"SELECT to_regnamespace('{JobsRegistration.Schema}') IS NOT NULL", conn);
+        if (!(bool)(await exists.ExecuteScalarAsync(ct))!) return;
+        PostgreSqlObjectsInstaller.Install(conn, JobsRegistration.Schema);
+        // The installer leaves its search_path on the session.
+        await Execute(conn, null, "RESET search_path", ct);
     }
 
     /// <summary>The versions that are in code but not yet in the database; empty when up to date.</summary>

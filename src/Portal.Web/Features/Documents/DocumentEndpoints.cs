@@ -1,11 +1,14 @@
+using Portal.Documents;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Tenancy;
 using Portal.Web.Auth;
-using Portal.Web.Features.Documents.Blobs;
+using Portal.Documents.Blobs;
 using Portal.Web.Features.Documents.Uploads;
+using Portal.Documents.Uploads;
 using Portal.Web.Features.KnowledgeBases;
+using Portal.KnowledgeBases;
 
 namespace Portal.Web.Features.Documents;
 

@@ -1,8 +1,10 @@
+using Portal.KnowledgeBases;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Portal.Data;
 using Portal.Tenancy;
 using Portal.Web.Auth;
 using Portal.Web.Features.Documents;
+using Portal.Documents;
 
 namespace Portal.Web.Features.KnowledgeBases;
 

@@ -1,3 +1,4 @@
+using Portal.Documents.Uploads;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -7,9 +8,10 @@ using Portal.Data;
 using Portal.Documents;
 using Portal.Tenancy;
 using Portal.Web.Auth;
-using Portal.Web.Features.Documents.Blobs;
-using Portal.Web.Features.Documents.Ingestion;
+using Portal.Documents.Blobs;
+using Portal.Documents.Ingestion;
 using Portal.Web.Features.KnowledgeBases;
+using Portal.KnowledgeBases;
 
 namespace Portal.Web.Features.Documents.Uploads;
 

@@ -1,21 +1,11 @@
-using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
 using Portal.Documents;
 using Portal.Documents.Detection;
+using Portal.Documents.Uploads;
 
 namespace Portal.Web.Features.Documents.Uploads;
-
-internal sealed class UploadOptions
-{
-    /// <summary>Files accepted in one upload request; the request body limit is this times <c>Ingestion:Limits:MaxFileBytes</c>.</summary>
-    [Range(1, 1000)]
-    public int MaxFilesPerRequest { get; set; } = 20;
-}
-
-/// <summary>An uploaded file on local disk, hashed and typed, waiting for the database to accept it.</summary>
-internal sealed record StagedFile(string Name, string TempPath, long SizeBytes, string Sha256, DocumentFormat Format);
 
 /// <summary>
 /// Reads a multipart body file by file straight to temporary files, hashing as it goes; nothing is
