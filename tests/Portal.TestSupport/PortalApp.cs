@@ -31,8 +31,8 @@ public class PortalApp(PortalDatabase database, IDictionary<string, string?>? ov
             ["Blobs:Root"] = Path.Combine(_keysPath, "blobs"),
             ["Ingestion:Jobs:DispatchInterval"] = "00:00:01",
             ["Ingestion:Jobs:RetryBackoff"] = "00:00:01",
-            ["Ingestion:Jobs:ClusterCheckinInterval"] = "00:00:01",
-            ["Ingestion:Jobs:ClusterCheckinMisfireThreshold"] = "00:00:02",
+            ["Ingestion:Jobs:LeaseTimeout"] = "00:00:03",
+            ["Jobs:InvisibilityTimeout"] = "00:00:10",
         };
         foreach (var (k, v) in overrides ?? new Dictionary<string, string?>()) settings[k] = v;
         builder.ConfigureAppConfiguration(c => c.AddInMemoryCollection(settings));

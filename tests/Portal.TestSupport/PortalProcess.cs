@@ -40,8 +40,8 @@ public sealed class PortalProcess(PortalDatabase database, string dataDirectory,
                 ["Blobs__Root"] = Path.Combine(dataDirectory, "blobs"),
                 ["Ingestion__Jobs__DispatchInterval"] = "00:00:01",
                 ["Ingestion__Jobs__RetryBackoff"] = "00:00:01",
-                ["Ingestion__Jobs__ClusterCheckinInterval"] = "00:00:01",
-                ["Ingestion__Jobs__ClusterCheckinMisfireThreshold"] = "00:00:02",
+                ["Ingestion__Jobs__LeaseTimeout"] = "00:00:03",
+                ["Jobs__InvisibilityTimeout"] = "00:00:10",
             }.Concat(settings ?? new Dictionary<string, string>()));
         _app = Process.Start(psi)!;
         _app.OutputDataReceived += (_, e) => Append(e.Data);

@@ -60,6 +60,8 @@ internal sealed partial class JobServers(IServiceProvider services, IOptions<Job
     private void StartServers()
     {
         var jobs = options.Value;
+        // Applies Hangfire's serializer settings before the first job is read.
+        services.GetRequiredService<IGlobalConfiguration>();
         var storage = services.GetRequiredService<JobStorage>();
         foreach (var queue in jobs.QueueList)
         {

@@ -1,5 +1,8 @@
 using Hangfire;
+using Hangfire.AspNetCore;
 using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -21,17 +24,24 @@ public static class JobsRegistration
         services.AddOptions<JobsOptions>().BindConfiguration("Jobs").ValidateDataAnnotations().ValidateOnStart();
         // Stopping nodes let every queue's running jobs finish side by side, inside one shutdown timeout.
         services.Configure<HostOptions>(o => o.ServicesStopConcurrently = true);
-        services.AddHangfire((sp, config) =>
+        // The storage and the activator are this host's own, not Hangfire's process-wide defaults (JobStorage.Current,
+        // JobActivator.Current): a process that hosts several nodes (the test suites do) keeps each on its own database
+        // and its own services.
+        services.AddSingleton<JobStorage>(sp =>
         {
-            var jobs = sp.GetRequiredService<IOptions<JobsOptions>>().Value;
+            var storage = StorageOptions(sp.GetRequiredService<IOptions<JobsOptions>>().Value);
             // Read when the storage is built, so hosts and tests can set the connection string late.
             var connectionString = sp.GetRequiredService<IConfiguration>().GetConnectionString("Portal")
                 ?? throw new InvalidOperationException("ConnectionStrings:Portal is not configured.");
-            config.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
-                .UseSimpleAssemblyNameTypeSerializer()
-                .UseRecommendedSerializerSettings()
-                .UsePostgreSqlStorage(o => o.UseNpgsqlConnection(connectionString), StorageOptions(jobs));
+            return new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, storage), storage);
         });
+        services.AddSingleton<JobActivator>(sp => new AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
+        services.AddHangfire((sp, config) => config
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings()
+            .UseLogProvider(new HostLogProvider(sp.GetRequiredService<ILoggerFactory>()))
+            .UseStorage(sp.GetRequiredService<JobStorage>()));
         services.AddHostedService<JobServers>();
         services.AddHostedService<RecurringJobSchedules>();
         return services;

@@ -42,9 +42,9 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
     [Fact]
     public async Task A_document_a_running_job_claimed_for_itself_is_taken_over_after_the_process_is_killed()
     {
-        // One slot: the upload's dispatch hands the first document to a job, which then claims the others itself
-        // in the name of its fire. Killed while working on one of those, no Quartz job lists that document: only
-        // the claim function's check of the fire (gone once the cluster recovers the dead node) brings it back.
+        // One worker: the upload's dispatch hands the first document to a job, which then claims the others itself
+        // in the name of its lease. Killed while working on one of those, no Hangfire job lists that document: only
+        // the claim function's check of the lease (stale once its heartbeat stops) brings it back.
         await _app!.DisposeAsync();
         _app = new PortalProcess(_database, _data, new Dictionary<string, string> { ["Ingestion__Jobs__MaxConcurrency"] = "1" });
         await _app.StartAsync();
@@ -67,11 +67,11 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_claim_function_takes_over_a_document_only_when_its_claimant_fire_is_gone()
+    public async Task The_claim_function_takes_over_a_document_only_when_its_claimants_lease_has_lapsed()
     {
-        // The app runs (migrated schema, one tenant) but its dispatch is kept away from the rows under test.
+        // The app runs (migrated schema, one tenant) but serves no queue, so no job touches the rows under test.
         await _app!.DisposeAsync();
-        _app = new PortalProcess(_database, _data, new Dictionary<string, string> { ["Ingestion__Jobs__Enabled"] = "false" });
+        _app = new PortalProcess(_database, _data, new Dictionary<string, string> { ["Jobs__Server"] = "false" });
         await _app.StartAsync();
         var client = await _app.SignedInClientAsync();
         var kb = await DocumentApi.CreateKnowledgeBaseAsync(client);
@@ -79,35 +79,28 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
             ("alive.md", Encoding.UTF8.GetBytes("# Alive\n\nClaimed by a running job.\n")),
             ("dead.md", Encoding.UTF8.GetBytes("# Dead\n\nClaimed by a job that is gone.\n")));
         Guid alive = uploaded[0].Id, dead = uploaded[1].Id;
-        // The upload's own dispatch claims both for jobs no node here runs; let it finish before the rows are set up,
-        // or it would take the "dead" claim over first.
-        await PortalProcess.WaitUntilAsync(async () => await _database.AdminScalarAsync<long>(
-            $"SELECT count(*) FROM documents WHERE id IN ('{alive}', '{dead}') AND dispatched_at IS NOT NULL") == 2, TimeSpan.FromSeconds(30));
         await _database.AdminScalarAsync<int>($"""
-            INSERT INTO qrtz_fired_triggers (sched_name, entry_id, trigger_name, trigger_group, instance_name, fired_time, sched_time,
-                                             priority, state, job_name, job_group, is_nonconcurrent, requests_recovery)
-            VALUES ('test', 'fire-alive', 't', 'g', 'node', 0, 0, 5, 'EXECUTING', 'j', 'g', false, true);
-            UPDATE documents SET status = 'Parsing', dispatched_at = now(), claimed_by = 'fire-alive' WHERE id = '{alive}';
-            UPDATE documents SET status = 'Chunking', dispatched_at = now(), claimed_by = 'fire-dead' WHERE id = '{dead}';
+            INSERT INTO ingestion_leases (claimant, node) VALUES ('lease-alive', 'node');
+            INSERT INTO ingestion_leases (claimant, node, heartbeat_at) VALUES ('lease-stale', 'node', now() - interval '1 minute');
+            UPDATE documents SET status = 'Parsing', dispatched_at = now(), claimed_by = 'lease-alive' WHERE id = '{alive}';
+            UPDATE documents SET status = 'Chunking', dispatched_at = now(), claimed_by = 'lease-stale' WHERE id = '{dead}';
             SELECT 1
             """);
+        const string claim = "FROM claim_queued_documents(10, {0}, interval '15 seconds')";
 
         var claimed = await _database.AdminScalarAsync<string>(
-            "SELECT coalesce(string_agg(document_id::text, ','), '') FROM claim_queued_documents(10, interval '1 hour', 'fire-new')");
+            "SELECT coalesce(string_agg(document_id::text, ','), '') " + string.Format(claim, "'lease-new'"));
 
         claimed.ShouldBe(dead.ToString());
-        (await _database.AdminScalarAsync<string>($"SELECT status || '/' || claimed_by FROM documents WHERE id = '{dead}'")).ShouldBe("Queued/fire-new");
-        (await _database.AdminScalarAsync<string>($"SELECT status || '/' || claimed_by FROM documents WHERE id = '{alive}'")).ShouldBe("Parsing/fire-alive");
-        // Queued under a claim: taken again only once the claimant's fire is gone, however recent the claim.
-        await _database.AdminScalarAsync<int>("""
-            INSERT INTO qrtz_fired_triggers (sched_name, entry_id, trigger_name, trigger_group, instance_name, fired_time, sched_time,
-                                             priority, state, job_name, job_group, is_nonconcurrent, requests_recovery)
-            VALUES ('test', 'fire-new', 't', 'g', 'node', 0, 0, 5, 'EXECUTING', 'j', 'g', false, true);
-            SELECT 1
-            """);
-        (await _database.AdminScalarAsync<long>("SELECT count(*) FROM claim_queued_documents(10, interval '1 hour', NULL)")).ShouldBe(0);
-        await _database.AdminScalarAsync<int>("DELETE FROM qrtz_fired_triggers WHERE entry_id = 'fire-new'; SELECT 1");
-        (await _database.AdminScalarAsync<string>("SELECT document_id::text FROM claim_queued_documents(10, interval '1 hour', NULL)")).ShouldBe(dead.ToString());
+        (await _database.AdminScalarAsync<string>($"SELECT status || '/' || claimed_by FROM documents WHERE id = '{dead}'")).ShouldBe("Queued/lease-new");
+        (await _database.AdminScalarAsync<string>($"SELECT status || '/' || claimed_by FROM documents WHERE id = '{alive}'")).ShouldBe("Parsing/lease-alive");
+        // Queued under a claim: taken again only once the claimant's lease lapses, however recent the claim.
+        await _database.AdminScalarAsync<int>("INSERT INTO ingestion_leases (claimant, node) VALUES ('lease-new', 'node'); SELECT 1");
+        (await _database.AdminScalarAsync<long>("SELECT count(*) " + string.Format(claim, "'lease-other'"))).ShouldBe(0);
+        (await _database.AdminScalarAsync<long>("SELECT claimable_documents(10, interval '15 seconds')")).ShouldBe(0);
+        await _database.AdminScalarAsync<int>("UPDATE ingestion_leases SET heartbeat_at = now() - interval '16 seconds' WHERE claimant = 'lease-new'; SELECT 1");
+        (await _database.AdminScalarAsync<long>("SELECT claimable_documents(10, interval '15 seconds')")).ShouldBe(1);
+        (await _database.AdminScalarAsync<string>("SELECT document_id::text " + string.Format(claim, "'lease-other'"))).ShouldBe(dead.ToString());
     }
 
     public async Task DisposeAsync()

@@ -60,7 +60,7 @@ public sealed class GracefulShutdownTests : IAsyncLifetime
         {
             ["Ingestion__Jobs__MaxConcurrency"] = "2",
             ["Ingestion__Jobs__ShutdownGrace"] = grace,
-            ["Logging__LogLevel__Portal.Web.Features.Documents.Ingestion"] = "Information",
+            ["Logging__LogLevel__Portal.Documents.Ingestion"] = "Information",
         });
         await _app.StartAsync();
         var client = await _app.SignedInClientAsync();

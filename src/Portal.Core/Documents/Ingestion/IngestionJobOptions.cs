@@ -12,14 +12,6 @@ internal sealed class IngestionJobOptions
     [Range(typeof(TimeSpan), "00:00:00.200", "00:10:00")]
     public TimeSpan DispatchInterval { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>A queued document dispatched this long ago without starting is handed to the scheduler again.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
-    public TimeSpan RedispatchAfter { get; set; } = TimeSpan.FromMinutes(2);
-
-    /// <summary>Most documents one dispatch claims (it claims no more than this node has free slots).</summary>
-    [Range(1, 500)]
-    public int DispatchBatchSize { get; set; } = 50;
-
     /// <summary>Attempts (first try included) before a transient failure becomes Failed.</summary>
     [Range(1, 50)]
     public int MaxAttempts { get; set; } = 5;

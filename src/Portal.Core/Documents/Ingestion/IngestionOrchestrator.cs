@@ -139,7 +139,7 @@ internal sealed partial class IngestionOrchestrator(
         await tx.CommitAsync();
     }
 
-    /// <summary>A document this node claimed but never started goes back to the dispatcher now, not after RedispatchAfter.</summary>
+    /// <summary>A document this run claimed but never started goes back to the queue now, not when the lease lapses.</summary>
     public async Task HandBackUnstartedAsync(IngestionWork work)
     {
         await using var tx = await db.BeginTenantTransactionAsync(work.TenantId, CancellationToken.None);

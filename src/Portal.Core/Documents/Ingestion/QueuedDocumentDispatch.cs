@@ -8,55 +8,48 @@ using Portal.Jobs;
 namespace Portal.Documents.Ingestion;
 
 /// <summary>
-/// The outbox relay: claims queued documents across tenants (through the narrow <c>claim_queued_documents</c>
-/// function, never a role that bypasses row-level security) and enqueues one ingestion job per claimed document on
-/// the <see cref="JobQueues.Ingest"/> queue, at most <see cref="IngestionJobOptions.MaxConcurrency"/> at a time. A
-/// running job claims the next queued document itself when it finishes one (<see cref="ClaimNextAsync"/>), so a
-/// backlog costs one job per worker, not per document. A dispatch adds nothing while jobs it enqueued before have
-/// not started (their documents are <c>dispatched_documents_waiting</c>): the cluster is busy, and its running jobs
-/// drain the queue. The claim skips rows another claim holds, so two dispatches never take the same document.
+/// The outbox relay. Documents are queued by their rows; ingestion jobs on the <see cref="JobQueues.Ingest"/> queue
+/// carry no documents and claim the next due one themselves, across tenants, through the narrow
+/// <c>claim_queued_documents</c> function (never a role that bypasses row-level security), until none is left. A
+/// dispatch enqueues jobs only while claimable documents exist, and never more than
+/// <see cref="IngestionJobOptions.MaxConcurrency"/> waiting to start: a busy cluster's running jobs drain the rest.
 /// </summary>
 internal sealed partial class QueuedDocumentDispatch(
-    NpgsqlDataSource dataSource, IBackgroundJobClient jobs, IOptions<IngestionJobOptions> options, ILogger<QueuedDocumentDispatch> logger)
+    NpgsqlDataSource dataSource, IBackgroundJobClient jobs, JobStorage storage, IOptions<IngestionJobOptions> options,
+    ILogger<QueuedDocumentDispatch> logger)
 {
     public async Task DispatchAsync(CancellationToken ct)
     {
-        if (await WaitingAsync(ct) > 0) return;
-        var claimed = await ClaimAsync(Math.Min(options.Value.MaxConcurrency, options.Value.DispatchBatchSize), claimant: null, ct);
-        // A claim whose job is never enqueued (this node dies right here) is claimed again after RedispatchAfter.
-        foreach (var work in claimed)
-            jobs.Create<IngestDocumentsJob>(j => j.RunAsync(new[] { work }, CancellationToken.None), new EnqueuedState(JobQueues.Ingest));
-        if (claimed.Count > 0) LogDispatched(claimed.Count);
+        var max = options.Value.MaxConcurrency;
+        var waiting = (int)Math.Min(storage.GetMonitoringApi().EnqueuedCount(JobQueues.Ingest), int.MaxValue);
+        if (waiting >= max) return;
+        var claimable = await ClaimableAsync(max - waiting, ct);
+        for (var i = 0; i < claimable; i++)
+            jobs.Create<IngestDocumentsJob>(j => j.RunAsync(CancellationToken.None), new EnqueuedState(JobQueues.Ingest));
+        if (claimable > 0) LogDispatched(claimable);
     }
 
     /// <summary>
-    /// The next queued document for a running job, claimed in the name of its lease (<paramref name="claimant"/>):
-    /// when that lease stops beating without the document finished (its node died), the next claim takes it over.
+    /// The next due document for a running job, claimed in the name of its lease (<paramref name="claimant"/>): when that
+    /// lease lapses without the document finished (its node died), the next claim anywhere takes it over.
     /// </summary>
-    public async Task<IngestionWork?> ClaimNextAsync(string claimant, CancellationToken ct) =>
-        (await ClaimAsync(1, claimant, ct)).SingleOrDefault();
-
-    private async Task<List<IngestionWork>> ClaimAsync(int limit, string? claimant, CancellationToken ct)
+    public async Task<IngestionWork?> ClaimNextAsync(string claimant, CancellationToken ct)
     {
-        var claimed = new List<IngestionWork>();
-        await using var cmd = dataSource.CreateCommand("SELECT tenant_id, document_id, version FROM claim_queued_documents($1, $2, $3, $4)");
-        cmd.Parameters.AddWithValue(limit);
-        cmd.Parameters.AddWithValue(options.Value.RedispatchAfter);
-        cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)claimant ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        await using var cmd = dataSource.CreateCommand("SELECT tenant_id, document_id, version FROM claim_queued_documents(1, $1, $2)");
+        cmd.Parameters.AddWithValue(claimant);
         cmd.Parameters.AddWithValue(options.Value.LeaseTimeout);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-            claimed.Add(new IngestionWork(reader.GetGuid(0), reader.GetGuid(1), reader.GetInt32(2)));
-        return claimed;
+        return await reader.ReadAsync(ct) ? new IngestionWork(reader.GetGuid(0), reader.GetGuid(1), reader.GetInt32(2)) : null;
     }
 
-    private async Task<long> WaitingAsync(CancellationToken ct)
+    private async Task<int> ClaimableAsync(int limit, CancellationToken ct)
     {
-        await using var cmd = dataSource.CreateCommand("SELECT dispatched_documents_waiting($1)");
-        cmd.Parameters.AddWithValue(options.Value.RedispatchAfter);
-        return (long)(await cmd.ExecuteScalarAsync(ct))!;
+        await using var cmd = dataSource.CreateCommand("SELECT claimable_documents($1, $2)");
+        cmd.Parameters.AddWithValue(limit);
+        cmd.Parameters.AddWithValue(options.Value.LeaseTimeout);
+        return (int)(long)(await cmd.ExecuteScalarAsync(ct))!;
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Dispatched {Count} queued documents")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Enqueued {Count} ingestion jobs")]
     private partial void LogDispatched(int count);
 }
