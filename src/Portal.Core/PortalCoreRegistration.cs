@@ -55,9 +55,7 @@ public static class PortalCoreRegistration
                 o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
                 o.SignIn.RequireConfirmedAccount = false;
             })
-            .AddEntityFrameworkStores<PortalDbContext>()
-            .AddSignInManager()
-            .AddDefaultTokenProviders();
+            .AddEntityFrameworkStores<PortalDbContext>();
         return services;
     }
 }

@@ -9,10 +9,12 @@ using System.Text.Json;
 namespace Portal.TestSupport;
 
 /// <summary>
-/// The real app as a child process (the built Portal.Web.dll) on its own port, database and blob folder,
-/// for tests that kill it or stop it with a signal. Started again with <see cref="StartAsync"/> on the same port.
+/// A real node as a child process on its own port, database and data folder, for tests that kill it or stop it with a
+/// signal: the web app (the built Portal.Web.dll) or, with <paramref name="project"/> <c>Portal.Worker</c>, a worker.
+/// Started again with <see cref="StartAsync"/> on the same port. Nodes given the same data folder share blobs and keys.
 /// </summary>
-public sealed class PortalProcess(PortalDatabase database, string dataDirectory, IDictionary<string, string>? settings = null) : IAsyncDisposable
+public sealed class PortalProcess(PortalDatabase database, string dataDirectory, IDictionary<string, string>? settings = null,
+    string project = "Portal.Web") : IAsyncDisposable
 {
     private readonly StringBuilder _log = new();
     private Process? _app;
@@ -29,7 +31,7 @@ public sealed class PortalProcess(PortalDatabase database, string dataDirectory,
     {
         var root = PortalDatabase.RepoRoot();
         var configuration = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
-        var psi = PortalAppLaunch.StartInfo(Path.Combine(root, $"src/Portal.Web/bin/{configuration}/net10.0/Portal.Web.dll"), root, Port,
+        var psi = PortalAppLaunch.StartInfo(Path.Combine(root, $"src/{project}/bin/{configuration}/net10.0/{project}.dll"), root, Port,
             new Dictionary<string, string>
             {
                 ["ASPNETCORE_ENVIRONMENT"] = "Development",

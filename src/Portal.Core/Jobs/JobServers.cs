@@ -41,7 +41,12 @@ internal sealed partial class JobServers(IServiceProvider services, IOptions<Job
             waited = true;
             await Task.Delay(TimeSpan.FromSeconds(1), ct);
         }
-        lock (_servers) { if (!ct.IsCancellationRequested) StartServers(); }
+        lock (_servers)
+        {
+            if (ct.IsCancellationRequested) return;
+            RecurringJobSchedules.Apply(services);
+            StartServers();
+        }
     }
 
     private async Task<bool> StorageReadyAsync(CancellationToken ct)

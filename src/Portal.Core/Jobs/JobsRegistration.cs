@@ -43,7 +43,6 @@ public static class JobsRegistration
             .UseLogProvider(new HostLogProvider(sp.GetRequiredService<ILoggerFactory>()))
             .UseStorage(sp.GetRequiredService<JobStorage>()));
         services.AddHostedService<JobServers>();
-        services.AddHostedService<RecurringJobSchedules>();
         return services;
     }
 

@@ -1,6 +1,5 @@
 using Hangfire;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace Portal.Jobs;
 
@@ -11,19 +10,17 @@ internal interface IRecurringJobSchedule
 }
 
 /// <summary>
-/// States every feature's recurring jobs when a node starts. Hangfire keeps one definition per id in the database and
-/// runs each once per period across all nodes (on a node that serves its queue), so every node saying the same is safe.
+/// States every feature's recurring jobs when a node that runs jobs starts (<see cref="JobServers"/>). Hangfire keeps one
+/// definition per id in the database and runs each once per period across all nodes (on a node that serves its queue),
+/// so every node saying the same is safe.
 /// </summary>
-internal sealed class RecurringJobSchedules(IServiceProvider services) : IHostedService
+internal static class RecurringJobSchedules
 {
-    public Task StartAsync(CancellationToken cancellationToken)
+    public static void Apply(IServiceProvider services)
     {
         var manager = services.GetRequiredService<IRecurringJobManager>();
         foreach (var schedule in services.GetServices<IRecurringJobSchedule>()) schedule.Apply(manager);
-        return Task.CompletedTask;
     }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
 /// <summary>Intervals as Hangfire cron expressions.</summary>

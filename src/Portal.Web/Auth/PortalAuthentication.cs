@@ -40,10 +40,21 @@ internal static class PortalAuthentication
             o.SlidingExpiration = true;
             o.ExpireTimeSpan = TimeSpan.FromHours(12);
             o.Events.OnRedirectToLogin = ctx => ApiAware(ctx, StatusCodes.Status401Unauthorized);
-            o.Events.OnRedirectToAccessDenied = ctx => ApiAware(ctx, StatusCodes.Status403Forbidden);
+            // Signed in but not allowed: APIs and the operators' job dashboard answer 403 rather than a sign-in page.
+            o.Events.OnRedirectToAccessDenied = ctx => ctx.Request.Path.StartsWithSegments("/jobs")
+                ? SetStatus(ctx, StatusCodes.Status403Forbidden)
+                : ApiAware(ctx, StatusCodes.Status403Forbidden);
         });
         services.AddAuthorization();
+        // Signing in needs the HTTP request: the web node's, not a worker's (people and tokens are Core's).
+        new IdentityBuilder(typeof(Portal.Identity.PortalUser), services).AddSignInManager().AddDefaultTokenProviders();
         return services;
+    }
+
+    private static Task SetStatus(Microsoft.AspNetCore.Authentication.RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> ctx, int status)
+    {
+        ctx.Response.StatusCode = status;
+        return Task.CompletedTask;
     }
 
     // APIs answer 401/403; pages redirect to sign-in.
