@@ -91,6 +91,7 @@ internal static class PortalWebRegistration
         app.UseRateLimiter();
         app.UseAuthorization();
         app.UseMiddleware<CookieApiAntiforgery>();
+        app.UseMiddleware<InputTextGuard>();
         app.UseAntiforgery();
         app.MapOpenApi().AllowAnonymous();
         return app;

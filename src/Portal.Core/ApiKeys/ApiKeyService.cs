@@ -24,9 +24,9 @@ public sealed class ApiKeyService(PortalDbContext db, TenantContext tenant, Audi
         DateTimeOffset? expiresAt, Guid createdBy, CancellationToken ct)
     {
         RequireManager();
-        name = name?.Trim();
+        name = Portal.Text.TextRules.CleanName(name);
         if (string.IsNullOrEmpty(name) || name.Length > 200)
-            throw PortalException.Invalid("'name' is required and must be at most 200 characters.");
+            throw PortalException.Invalid("'name' is required and must be 1 to 200 visible characters.");
         var parsedKind = kind switch
         {
             "secret" => ApiKeyKind.Secret,

@@ -7,9 +7,9 @@ public sealed class TenantProvisioning(PortalDbContext db, TenantContext tenant)
 {
     public async Task<Tenant> CreateAsync(string? name, Guid ownerUserId, CancellationToken ct)
     {
-        name = name?.Trim();
+        name = Portal.Text.TextRules.CleanName(name);
         if (string.IsNullOrEmpty(name) || name.Length > 200)
-            throw PortalException.Invalid("'tenantName' is required and must be at most 200 characters.");
+            throw PortalException.Invalid("'tenantName' is required and must be 1 to 200 visible characters.");
         var created = new Tenant { Id = Guid.CreateVersion7(), Name = name };
         tenant.Set(created.Id, TenantRole.Owner, ownerUserId.ToString());
         await using var tx = await db.BeginTenantTransactionAsync(created.Id, ct);

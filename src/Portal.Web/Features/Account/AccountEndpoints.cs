@@ -43,8 +43,8 @@ internal static class AccountEndpoints
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(request.Email)) errors["email"] = ["'email' is required."];
         if (string.IsNullOrEmpty(request.Password)) errors["password"] = ["'password' is required."];
-        if (string.IsNullOrWhiteSpace(request.TenantName) || request.TenantName.Trim().Length > 200)
-            errors["tenantName"] = ["'tenantName' is required and must be at most 200 characters."];
+        if (Portal.Text.TextRules.CleanName(request.TenantName) is not { Length: <= 200 })
+            errors["tenantName"] = ["'tenantName' is required and must be 1 to 200 visible characters."];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors, type: ProblemDetailsSetup.TypePrefix + "validation");
 
         var email = request.Email!.Trim();
