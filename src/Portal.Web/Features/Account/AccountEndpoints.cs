@@ -38,7 +38,7 @@ internal static class AccountEndpoints
     }
 
     private static async Task<Results<Created<RegisterResponse>, ValidationProblem>> RegisterAsync(
-        RegisterRequest request, UserManager<PortalUser> users, TenantProvisioning provisioning, CancellationToken ct)
+        RegisterRequest request, TenantProvisioning provisioning, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(request.Email)) errors["email"] = ["'email' is required."];
@@ -49,13 +49,12 @@ internal static class AccountEndpoints
 
         var email = request.Email!.Trim();
         var user = new PortalUser { Id = Guid.CreateVersion7(), UserName = email, Email = email };
-        var created = await users.CreateAsync(user, request.Password!);
-        if (!created.Succeeded)
+        var (created, tenant) = await provisioning.RegisterAsync(user, request.Password!, request.TenantName, ct);
+        if (!created.Succeeded || tenant is null)
             return TypedResults.ValidationProblem(
                 created.Errors.GroupBy(e => e.Code.Contains("Password", StringComparison.Ordinal) ? "password" : "email")
                     .ToDictionary(g => g.Key, g => g.Select(e => e.Description).ToArray()),
                 type: ProblemDetailsSetup.TypePrefix + "validation");
-        var tenant = await provisioning.CreateAsync(request.TenantName, user.Id, ct);
         return TypedResults.Created("/api/v1/me", new RegisterResponse(user.Id, tenant.Id, tenant.Name));
     }
 
