@@ -39,6 +39,7 @@ internal static class PortalWebRegistration
         {
             k.AddServerHeader = false;
             k.Limits.MaxRequestBodySize = web.Value.MaxRequestBodyBytes;
+            RequestHeadLimits.RaiseKestrelLimits(k);
         });
         services.AddDataProtection().SetApplicationName("Portal");
         services.AddOptions<KeyManagementOptions>().Configure<IOptions<PortalWebOptions>, ILoggerFactory>((o, web, logs) =>
@@ -80,6 +81,7 @@ internal static class PortalWebRegistration
 
     public static WebApplication UsePortalPipeline(this WebApplication app)
     {
+        app.UsePortalRequestHeadLimits();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         if (!app.Environment.IsDevelopment()) app.UseHsts();
@@ -91,6 +93,7 @@ internal static class PortalWebRegistration
         app.UseRateLimiter();
         app.UseAuthorization();
         app.UseMiddleware<CookieApiAntiforgery>();
+        app.UseMiddleware<InputTextGuard>();
         app.UseAntiforgery();
         app.MapOpenApi().AllowAnonymous();
         return app;

@@ -24,9 +24,9 @@ public sealed class ApiKeyService(PortalDbContext db, TenantContext tenant, Audi
         DateTimeOffset? expiresAt, Guid createdBy, CancellationToken ct)
     {
         RequireManager();
-        name = name?.Trim();
+        name = Portal.Text.TextRules.CleanName(name);
         if (string.IsNullOrEmpty(name) || name.Length > 200)
-            throw PortalException.Invalid("'name' is required and must be at most 200 characters.");
+            throw PortalException.Invalid("'name' is required and must be 1 to 200 visible characters.");
         var parsedKind = kind switch
         {
             "secret" => ApiKeyKind.Secret,
@@ -63,13 +63,11 @@ public sealed class ApiKeyService(PortalDbContext db, TenantContext tenant, Audi
     public async Task RevokeAsync(Guid id, CancellationToken ct)
     {
         RequireManager();
-        var key = await db.ApiKeys.SingleOrDefaultAsync(k => k.Id == id, ct) ?? throw PortalException.NotFound("The API key");
-        if (key.RevokedAt is null)
-        {
-            key.RevokedAt = DateTimeOffset.UtcNow;
-            audit.Record("api-key.revoked", key.Id.ToString(), new { key.Name });
-            await db.SaveChangesAsync(ct);
-        }
+        // A revoked key is gone as far as its API goes: deleting it again is a 404, like any delete.
+        var key = await db.ApiKeys.SingleOrDefaultAsync(k => k.Id == id && k.RevokedAt == null, ct) ?? throw PortalException.NotFound("The API key");
+        key.RevokedAt = DateTimeOffset.UtcNow;
+        audit.Record("api-key.revoked", key.Id.ToString(), new { key.Name });
+        await db.SaveChangesAsync(ct);
     }
 
     private void RequireManager()

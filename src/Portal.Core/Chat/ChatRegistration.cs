@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Chat.Generators;
 using Portal.Curation;
+using Portal.Outbound;
 
 namespace Portal.Chat;
 
@@ -17,8 +18,8 @@ public static class ChatRegistration
             .Validate(o => o.GeneratorConnectTimeoutSeconds <= o.GeneratorTotalTimeoutSeconds,
                 "Chat:GeneratorConnectTimeoutSeconds must not exceed Chat:GeneratorTotalTimeoutSeconds.")
             .ValidateOnStart();
-        // Our own per-attempt and total timeouts govern; the client's 100 s default would cut long answers.
-        services.AddHttpClient(OpenAiCompatibleGenerator.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan);
+        // The base URL is the tenant's: its calls go through the guarded outbound client.
+        services.AddPortalOutbound();
         services.AddSingleton<GeneratorSecrets>();
         services.AddSingleton<IAnswerGenerator, ExtractiveGenerator>();
         services.AddSingleton<OpenAiCompatibleGenerator>();

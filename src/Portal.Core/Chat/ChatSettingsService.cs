@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Portal.Chat.Generators;
 using Portal.Data;
+using Portal.Outbound;
 using Portal.Tenancy;
 
 namespace Portal.Chat;
@@ -16,7 +17,8 @@ public sealed record GeneratorUpdate(string? Kind, string? BaseUrl, string? Mode
 public sealed record ChatSettingsView(string IdkMessage, double ConfidenceThreshold, double CuratedThreshold, GeneratorView Generator);
 
 /// <summary>Tenant chat settings and generator configs. Every method runs in the caller's tenant transaction.</summary>
-internal sealed class ChatSettingsService(PortalDbContext db, TenantContext tenant, GeneratorSecrets secrets, IOptions<ChatOptions> options)
+internal sealed class ChatSettingsService(PortalDbContext db, TenantContext tenant, GeneratorSecrets secrets, IOptions<ChatOptions> options,
+    OutboundUrl urls)
 {
     private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement;
 
@@ -52,6 +54,7 @@ internal sealed class ChatSettingsService(PortalDbContext db, TenantContext tena
     public async Task<GeneratorView> PutGeneratorAsync(Guid? kbId, GeneratorUpdate update, CancellationToken ct)
     {
         if (kbId is { } id) await RequireKnowledgeBaseAsync(id, ct);
+        if (update.BaseUrl is { } url && urls.Problem(url) is { } problem) throw PortalException.Invalid("baseUrl: " + problem);
         var config = await db.GeneratorConfigs.FirstOrDefaultAsync(g => g.KnowledgeBaseId == kbId, ct);
         if (config is null)
         {

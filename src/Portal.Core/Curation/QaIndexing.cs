@@ -77,12 +77,23 @@ internal sealed class QaIndexing(PortalDbContext db, IEnumerable<IChunkIndexer> 
         document = new Document
         {
             Id = id, TenantId = tenantId, KnowledgeBaseId = knowledgeBaseId, Name = CuratedAnswers.DocumentName, Format = DocumentFormat,
-            ContentHash = Convert.ToHexStringLower(SHA256.HashData(id.ToByteArray())), BlobKey = $"qa/{knowledgeBaseId}",
+            ContentHash = Convert.ToHexStringLower(SHA256.HashData(id.ToByteArray())), BlobKey = CuratedBlobKey(tenantId, knowledgeBaseId),
             Status = DocumentStatus.Indexed, ActiveVersion = 1, BuildingVersion = 1, ChunkCount = 0, CreatedBy = "system:curation",
         };
         db.Documents.Add(document);
         await db.SaveChangesAsync(ct);
         return document;
+    }
+
+    /// <summary>
+    /// The curated document has no stored file, yet its key has the blob store's shape (<c>{tenant}/{xx}/{sha256}</c>) so
+    /// every blob operation on it (delete after the document goes, the content download) reads it as absent instead of
+    /// refusing the key. Migration 0020 gives older rows the same key.
+    /// </summary>
+    internal static string CuratedBlobKey(Guid tenantId, Guid knowledgeBaseId)
+    {
+        var hash = Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes("curated-answers:" + knowledgeBaseId.ToString("D"))));
+        return $"{tenantId:D}/{hash[..2]}/{hash}";
     }
 
     private Task CountAsync(Guid documentId, CancellationToken ct) =>

@@ -10,7 +10,8 @@ namespace Portal.Documents;
 /// chunks, the row, and the blob once no other document of the tenant points at it. Runs inside the
 /// caller's tenant transaction; the blob goes after the commit so a rollback never loses bytes.
 /// </summary>
-internal sealed class DocumentRemoval(PortalDbContext db, IEnumerable<IChunkIndexer> indexers, IBlobStore blobs)
+internal sealed partial class DocumentRemoval(PortalDbContext db, IEnumerable<IChunkIndexer> indexers, IBlobStore blobs,
+    ILogger<DocumentRemoval> logger)
 {
     public async Task RemoveAsync(Guid documentId, CancellationToken ct)
     {
@@ -22,6 +23,9 @@ internal sealed class DocumentRemoval(PortalDbContext db, IEnumerable<IChunkInde
             foreach (var indexer in indexers)
                 await indexer.RemoveAsync(db, document.KnowledgeBaseId, chunkIds, ct);
         await db.Chunks.Where(c => c.DocumentId == documentId).ExecuteDeleteAsync(ct);
+        // The curated document is its pairs' index: without it they could be listed but never found, so they go too.
+        if (document.Format == Portal.Curation.QaIndexing.DocumentFormat)
+            await db.QaPairs.Where(q => q.KnowledgeBaseId == document.KnowledgeBaseId).ExecuteDeleteAsync(ct);
         await db.Documents.Where(d => d.Id == documentId).ExecuteDeleteAsync(ct);
         if (!await db.Documents.AnyAsync(d => d.BlobKey == document.BlobKey, ct))
             _pendingBlobDeletes.Add((document.TenantId, document.BlobKey));
@@ -35,10 +39,18 @@ internal sealed class DocumentRemoval(PortalDbContext db, IEnumerable<IChunkInde
         foreach (var (tenantId, key) in _pendingBlobDeletes)
         {
             // Another upload of the same bytes may have arrived since the commit; the key lock orders the two.
-            await DeleteUnlessReferencedAsync(tenantId, key, ct);
+            // The delete has committed: a blob that cannot go now is left to the orphan sweep, never a failed request.
+            try { await DeleteUnlessReferencedAsync(tenantId, key, ct); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or Npgsql.NpgsqlException)
+            {
+                LogBlobLeft(e, key);
+            }
         }
         _pendingBlobDeletes.Clear();
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Blob {Key} outlived its document; the orphan sweep will remove it")]
+    private partial void LogBlobLeft(Exception exception, string key);
 
     private async Task DeleteUnlessReferencedAsync(Guid tenantId, string key, CancellationToken ct)
     {

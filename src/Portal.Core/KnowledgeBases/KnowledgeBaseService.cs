@@ -121,8 +121,8 @@ internal sealed class KnowledgeBaseService(PortalDbContext db, TenantContext ten
     }
 
     private static string ValidName(string? name) =>
-        name?.Trim() is { Length: >= 1 and <= 200 } trimmed ? trimmed
-        : throw PortalException.Invalid("name is required and must be 1 to 200 characters.");
+        Portal.Text.TextRules.CleanName(name) is { Length: >= 1 and <= 200 } clean ? clean
+        : throw PortalException.Invalid("name is required and must be 1 to 200 visible characters.");
 
     /// <summary>The model id a stored setting resolves to; an embedder since removed from this node counts as changed.</summary>
     private string? ResolvedModelId(RetrievalSettings settings) =>

@@ -63,9 +63,9 @@ public sealed class MemberService(PortalDbContext db, TenantContext tenant, Audi
     public async Task RevokeInvitationAsync(Guid invitationId, CancellationToken ct)
     {
         RequireManager();
-        var invitation = await db.Invitations.SingleOrDefaultAsync(i => i.Id == invitationId && i.AcceptedAt == null, ct)
+        var invitation = await db.Invitations.SingleOrDefaultAsync(i => i.Id == invitationId && i.AcceptedAt == null && i.RevokedAt == null, ct)
             ?? throw PortalException.NotFound("The invitation");
-        invitation.RevokedAt ??= DateTimeOffset.UtcNow;
+        invitation.RevokedAt = DateTimeOffset.UtcNow;
         audit.Record("member.invitation-revoked", invitation.Email);
         await db.SaveChangesAsync(ct);
     }

@@ -122,11 +122,20 @@ internal sealed partial class HybridSearch(PortalDbContext db, VectorLegConnecti
         {
             var embedder = embedders.Resolve(space.Key);
             var embedded = (await embedder.EmbedQueriesAsync([text], ct))[0];
+            // A query with no word in it ("%", "(((", emoji) embeds to a zero vector: its cosine distance is NaN, not a rank.
+            if (!IsComparable(embedded)) continue;
             candidates.AddRange(await VectorLeg.SearchAsync(context, space.ToList(), embedded, query.Filters, pool,
                 Math.Max(efSearch, pool), options.Value.MaxScanTuples, options.Value.ExactVectorScanMaxChunks, ct));
         }
         return candidates.OrderByDescending(h => h.Score).ThenBy(h => h.ChunkId).Take(pool)
             .Select((h, i) => h with { Rank = i + 1 }).ToList();
+    }
+
+    private static bool IsComparable(float[] vector)
+    {
+        if (vector.Length == 0) return false;
+        var norm = System.Numerics.Tensors.TensorPrimitives.Norm(vector);
+        return float.IsFinite(norm) && norm > 0;
     }
 
     private async Task<List<SearchHit>> HydrateAsync(List<FusedHit> fused, CancellationToken ct)

@@ -27,7 +27,11 @@ internal static class ProblemDetailsSetup
         // Binding failures throw, so the handler can say what was wrong instead of an empty 400.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.ConfigureHttpJsonOptions(o =>
-            o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull);
+        {
+            o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull;
+            o.SerializerOptions.Converters.Add(new FiniteDoubleConverter());
+            o.SerializerOptions.Converters.Add(new FiniteSingleConverter());
+        });
         return services;
     }
 
@@ -58,30 +62,21 @@ internal sealed partial class PortalExceptionHandler(IProblemDetailsService prob
             PortalException p => (p.Status, p.Code, TitleFor(p.Status), p.Message),
             BadHttpRequestException { StatusCode: 413 } => (413, "payload-too-large", "Request body too large",
                 "The request body exceeds the size limit of this endpoint."),
+            BadHttpRequestException { StatusCode: 400 } b when BindingErrors.Describe(b) is not null => (400, "validation", TitleFor(400), null),
             BadHttpRequestException b => (b.StatusCode, b.StatusCode == 400 ? "bad-request" : ProblemDetailsSetup.CodeFor(b.StatusCode),
-                TitleFor(b.StatusCode), Describe(b)),
+                TitleFor(b.StatusCode), BindingErrors.Summary(b)),
             OperationCanceledException when http.RequestAborted.IsCancellationRequested => (499, "cancelled", "Request cancelled", null),
             _ => (500, "server-error", "An unexpected error occurred", "The error was logged; quote the trace id when reporting it."),
         };
         if (status >= 500) LogUnhandled(exception, http.Request.Path);
         if (http.Response.HasStarted) return true;
         http.Response.StatusCode = status;
-        return await problems.TryWriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = http,
-            Exception = exception,
-            ProblemDetails = new ProblemDetails
-            {
-                Status = status, Title = title, Detail = detail, Type = ProblemDetailsSetup.TypePrefix + code,
-            },
-        });
+        var problem = exception is BadHttpRequestException bad && code == "validation" && BindingErrors.Describe(bad) is { } errors
+            ? new HttpValidationProblemDetails(errors) { Detail = "One or more fields are invalid." }
+            : new ProblemDetails { Detail = detail };
+        (problem.Status, problem.Title, problem.Type) = (status, title, ProblemDetailsSetup.TypePrefix + code);
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, Exception = exception, ProblemDetails = problem });
     }
-
-    // Kestrel and the JSON reader describe what failed without echoing request content.
-    private static string Describe(BadHttpRequestException b) =>
-        b.InnerException is System.Text.Json.JsonException json
-            ? $"The request body is not valid JSON for this endpoint: {json.Message.Split(" Path:")[0]}"
-            : b.Message;
 
     private static string TitleFor(int status) => status switch
     {

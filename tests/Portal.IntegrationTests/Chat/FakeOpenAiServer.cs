@@ -26,6 +26,15 @@ internal sealed class FakeOpenAiServer : IAsyncDisposable
     public (int Prompt, int Completion)? Usage { get; set; } = (123, 7);
     public string BaseUrl { get; private set; } = "";
 
+    /// <summary>Answer every request with this redirect (status, Location) instead.</summary>
+    public (int Status, string Location)? Redirect { get; set; }
+
+    /// <summary>The body of the failing answers: text a backend would leak if it were echoed.</summary>
+    public string FailureBody { get; set; } = "";
+
+    /// <summary>Close the connection after each answer, so the next call connects (and is checked) again.</summary>
+    public bool CloseConnections { get; set; }
+
     /// <summary>Fail after the deltas with an error chunk, as a backend that dies mid-answer does.</summary>
     public bool FailAfterDeltas { get; set; }
 
@@ -49,9 +58,17 @@ internal sealed class FakeOpenAiServer : IAsyncDisposable
     {
         var body = (await JsonDocument.ParseAsync(http.Request.Body)).RootElement.Clone();
         Requests.Enqueue((http.Request.Headers.Authorization.ToString(), body));
+        if (CloseConnections) http.Response.Headers.Connection = "close";
+        if (Redirect is { } redirect)
+        {
+            http.Response.StatusCode = redirect.Status;
+            http.Response.Headers.Location = redirect.Location;
+            return;
+        }
         if (Requests.Count <= FailuresBeforeSuccess)
         {
             http.Response.StatusCode = 503;
+            await http.Response.WriteAsync(FailureBody);
             return;
         }
         object? usage = Usage is { } u ? new { prompt_tokens = u.Prompt, completion_tokens = u.Completion, total_tokens = u.Prompt + u.Completion } : null;

@@ -2,14 +2,17 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Portal.IntegrationTests.Infrastructure;
+using Portal.IntegrationTests.Outbound;
 using static Portal.TestSupport.SearchCorpus;
 
 namespace Portal.IntegrationTests.Chat;
 
-[Collection(DatabaseCollection.Name)]
-public sealed class OpenAiGeneratorTests(SharedApp app)
+// The fake backends listen on loopback, which the outbound client refuses unless the operator allows it.
+[Collection(OutboundCollection.Name)]
+public sealed class OpenAiGeneratorTests(OutboundApps apps)
 {
     private const string ProviderKey = "sk-test-provider-key-0123456789";
+    private readonly PortalApp app = apps.Loopback;
 
     [Fact]
     public async Task The_backend_gets_numbered_delimited_sources_and_its_stream_passes_through_after_a_retried_503()

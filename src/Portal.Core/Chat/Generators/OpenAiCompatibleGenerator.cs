@@ -9,6 +9,7 @@ using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Retry;
 using Polly.Timeout;
+using Portal.Outbound;
 
 namespace Portal.Chat.Generators;
 
@@ -19,12 +20,12 @@ namespace Portal.Chat.Generators;
 /// per-attempt timeout) only until the response starts: once a token has been passed on, a retry
 /// would repeat text the client already has. Token usage comes from the backend's <c>usage</c>
 /// (requested with <c>stream_options.include_usage</c>), else from an estimate.
+/// The base URL is the tenant's, so the call goes through the guarded outbound client, and every failure answers the
+/// same "could not be used" with a reference: never the backend's text, nor whether a port was open or closed.
 /// </summary>
 internal sealed partial class OpenAiCompatibleGenerator(IHttpClientFactory httpFactory, IOptions<ChatOptions> options,
     ILogger<OpenAiCompatibleGenerator> logger) : IAnswerGenerator
 {
-    public const string HttpClientName = "portal-generator";
-
     public string Kind => GeneratorKinds.OpenAi;
 
     public async IAsyncEnumerable<GenerationEvent> GenerateAsync(GenerationRequest request, [EnumeratorCancellation] CancellationToken ct)
@@ -45,7 +46,7 @@ internal sealed partial class OpenAiCompatibleGenerator(IHttpClientFactory httpF
         using var reader = new StreamReader(stream, Encoding.UTF8);
         var text = new StringBuilder();
         int? promptTokens = null, completionTokens = null;
-        while (await reader.ReadLineAsync(total.Token) is { } line)
+        while (await ReadLineAsync(reader, total.Token, ct) is { } line)
         {
             if (!line.StartsWith("data:", StringComparison.Ordinal)) continue;
             var data = line[5..].Trim();
@@ -72,9 +73,19 @@ internal sealed partial class OpenAiCompatibleGenerator(IHttpClientFactory httpF
             messages.Add(new JsonObject { ["role"] = turn.Role == MessageRole.User ? "user" : "assistant", ["content"] = turn.Content });
         messages.Add(new JsonObject { ["role"] = "user", ["content"] = question });
         using var response = await SendAsync(generator, Body(generator, messages, stream: false), ct);
-        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
-        var content = json.RootElement.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString()?.Trim();
-        var usage = Usage(json.RootElement);
+        string? content;
+        (int Prompt, int Completion)? usage;
+        try
+        {
+            using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
+            content = json.RootElement.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString()?.Trim();
+            usage = Usage(json.RootElement);
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or IndexOutOfRangeException
+                                      or IOException or HttpRequestException or FormatException)
+        {
+            throw Unusable("generator-unavailable", e.GetType().Name + ": " + e.Message);
+        }
         var query = string.IsNullOrWhiteSpace(content) ? question : content;
         return (query, usage?.Prompt ?? OpenAiPrompt.EstimateTokens(messages.ToJsonString()), usage?.Completion ?? OpenAiPrompt.EstimateTokens(query));
     }
@@ -92,13 +103,14 @@ internal sealed partial class OpenAiCompatibleGenerator(IHttpClientFactory httpF
 
     private async Task<HttpResponseMessage> SendAsync(ResolvedGenerator generator, string body, CancellationToken ct)
     {
-        var http = httpFactory.CreateClient(HttpClientName);
+        var http = httpFactory.CreateClient(OutboundRegistration.ClientName);
         var url = generator.BaseUrl!.TrimEnd('/') + "/chat/completions";
         var o = options.Value;
         var pipeline = new ResiliencePipelineBuilder<HttpResponseMessage>()
             .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
             {
-                ShouldHandle = new PredicateBuilder<HttpResponseMessage>().Handle<HttpRequestException>().Handle<TimeoutRejectedException>()
+                // A refused destination stays refused: it is not retried.
+                ShouldHandle = new PredicateBuilder<HttpResponseMessage>().Handle<HttpRequestException>(e => !IsRefused(e)).Handle<TimeoutRejectedException>()
                     .HandleResult(r => (int)r.StatusCode >= 500 || r.StatusCode == HttpStatusCode.TooManyRequests),
                 MaxRetryAttempts = Math.Max(o.GeneratorRetries, 1),
                 Delay = TimeSpan.FromMilliseconds(o.GeneratorRetryDelayMs),
@@ -120,16 +132,41 @@ internal sealed partial class OpenAiCompatibleGenerator(IHttpClientFactory httpF
                 : await pipeline.ExecuteAsync(async token =>
                     await http.SendAsync(Request(url, body, generator.ApiKey), HttpCompletionOption.ResponseHeadersRead, token), ct);
         }
-        catch (Exception e) when (e is HttpRequestException or TimeoutRejectedException)
+        catch (Exception e) when (e is HttpRequestException or TimeoutRejectedException or OutboundRefusedException)
         {
-            throw new PortalException("generator-unavailable", "The answer generator could not be reached.", 502);
+            throw Unusable("generator-unavailable", Describe(e));
         }
         if (response.IsSuccessStatusCode) return response;
         var status = (int)response.StatusCode;
         response.Dispose();
-        LogFailed(status);
-        throw new PortalException("generator-unavailable", $"The answer generator failed with HTTP {status}.", 502);
+        throw Unusable("generator-unavailable", $"HTTP {status}");
     }
+
+    private async Task<string?> ReadLineAsync(StreamReader reader, CancellationToken total, CancellationToken caller)
+    {
+        try
+        {
+            return await reader.ReadLineAsync(total);
+        }
+        catch (Exception e) when (e is IOException or HttpRequestException
+                                      || e is OperationCanceledException && !caller.IsCancellationRequested)
+        {
+            throw Unusable("generator-failed", Describe(e));
+        }
+    }
+
+    /// <summary>The one answer a caller gets; the reason goes to the log under the same reference.</summary>
+    private PortalException Unusable(string code, string reason)
+    {
+        var reference = System.Diagnostics.Activity.Current?.TraceId.ToString() ?? Guid.NewGuid().ToString("N");
+        LogUnusable(reference, reason);
+        return new PortalException(code, $"The generator could not be used (reference {reference}).", 502);
+    }
+
+    private static bool IsRefused(Exception e) => e is OutboundRefusedException || e.InnerException is OutboundRefusedException;
+
+    private static string Describe(Exception e) =>
+        e.InnerException is { } inner ? $"{e.GetType().Name}: {e.Message} ({inner.GetType().Name}: {inner.Message})" : $"{e.GetType().Name}: {e.Message}";
 
     private static HttpRequestMessage Request(string url, string body, string? apiKey)
     {
@@ -138,16 +175,26 @@ internal sealed partial class OpenAiCompatibleGenerator(IHttpClientFactory httpF
         return request;
     }
 
-    private static (string? Delta, (int, int)? Usage) ParseChunk(string data)
+    private (string? Delta, (int, int)? Usage) ParseChunk(string data)
     {
-        using var json = JsonDocument.Parse(data);
+        JsonDocument json;
+        try
+        {
+            json = JsonDocument.Parse(data);
+        }
+        catch (JsonException e)
+        {
+            throw Unusable("generator-failed", "Unreadable chunk: " + e.Message);
+        }
+        using var _ = json;
         var root = json.RootElement;
+        if (root.ValueKind != JsonValueKind.Object) throw Unusable("generator-failed", "A chunk that is not a JSON object");
         if (root.TryGetProperty("error", out var error))
-            throw new PortalException("generator-failed", "The answer generator reported an error: "
-                + (error.ValueKind == JsonValueKind.Object && error.TryGetProperty("message", out var m) ? m.GetString() : error.ToString()), 502);
+            throw Unusable("generator-failed", "The backend reported an error: " + Truncate(error.ToString()));
         string? delta = null;
         if (root.TryGetProperty("choices", out var choices) && choices.ValueKind == JsonValueKind.Array && choices.GetArrayLength() > 0
-            && choices[0].TryGetProperty("delta", out var d) && d.TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.String)
+            && choices[0].ValueKind == JsonValueKind.Object && choices[0].TryGetProperty("delta", out var d)
+            && d.ValueKind == JsonValueKind.Object && d.TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.String)
             delta = content.GetString();
         return (delta, Usage(root) is { } u ? (u.Prompt, u.Completion) : null);
     }
@@ -155,11 +202,14 @@ internal sealed partial class OpenAiCompatibleGenerator(IHttpClientFactory httpF
     private static (int Prompt, int Completion)? Usage(JsonElement root) =>
         root.TryGetProperty("usage", out var usage) && usage.ValueKind == JsonValueKind.Object
         && usage.TryGetProperty("prompt_tokens", out var p) && usage.TryGetProperty("completion_tokens", out var c)
-            ? (p.GetInt32(), c.GetInt32()) : null;
+        && p.ValueKind == JsonValueKind.Number && c.ValueKind == JsonValueKind.Number && p.TryGetInt32(out var pi) && c.TryGetInt32(out var ci)
+            ? (pi, ci) : null;
+
+    private static string Truncate(string s) => s.Length <= 300 ? s : s[..300] + "…";
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Generator attempt {Attempt} failed (HTTP {Status}, {Error}); retrying before the first token")]
     private partial void LogRetry(int attempt, int? status, string? error);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Generator answered HTTP {Status}")]
-    private partial void LogFailed(int status);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Generator could not be used (reference {Reference}): {Reason}")]
+    private partial void LogUnusable(string reference, string reason);
 }

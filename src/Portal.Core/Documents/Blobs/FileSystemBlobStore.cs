@@ -54,7 +54,9 @@ internal sealed partial class FileSystemBlobStore(IOptions<BlobStoreOptions> opt
 
     public Task DeleteAsync(string key, CancellationToken ct)
     {
-        File.Delete(PathOf(key));
+        // A blob already gone (or never written, as for curated answers) is deleted as far as anyone can tell.
+        try { File.Delete(PathOf(key)); }
+        catch (DirectoryNotFoundException) { }
         return Task.CompletedTask;
     }
 

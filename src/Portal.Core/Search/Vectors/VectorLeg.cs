@@ -31,7 +31,11 @@ internal static class VectorLeg
         var hits = new List<LegHit>(pool);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
+        {
+            // A chunk with no word in it is stored as a zero vector; its distance to anything is NaN, not a rank.
+            if (reader.IsDBNull(1) || !double.IsFinite(reader.GetDouble(1))) continue;
             hits.Add(new LegHit(reader.GetInt64(0), hits.Count + 1, 1 - reader.GetDouble(1), []));
+        }
         return hits;
     }
 

@@ -38,24 +38,23 @@ internal static class AccountEndpoints
     }
 
     private static async Task<Results<Created<RegisterResponse>, ValidationProblem>> RegisterAsync(
-        RegisterRequest request, UserManager<PortalUser> users, TenantProvisioning provisioning, CancellationToken ct)
+        RegisterRequest request, TenantProvisioning provisioning, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(request.Email)) errors["email"] = ["'email' is required."];
         if (string.IsNullOrEmpty(request.Password)) errors["password"] = ["'password' is required."];
-        if (string.IsNullOrWhiteSpace(request.TenantName) || request.TenantName.Trim().Length > 200)
-            errors["tenantName"] = ["'tenantName' is required and must be at most 200 characters."];
+        if (Portal.Text.TextRules.CleanName(request.TenantName) is not { Length: <= 200 })
+            errors["tenantName"] = ["'tenantName' is required and must be 1 to 200 visible characters."];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors, type: ProblemDetailsSetup.TypePrefix + "validation");
 
         var email = request.Email!.Trim();
         var user = new PortalUser { Id = Guid.CreateVersion7(), UserName = email, Email = email };
-        var created = await users.CreateAsync(user, request.Password!);
-        if (!created.Succeeded)
+        var (created, tenant) = await provisioning.RegisterAsync(user, request.Password!, request.TenantName, ct);
+        if (!created.Succeeded || tenant is null)
             return TypedResults.ValidationProblem(
                 created.Errors.GroupBy(e => e.Code.Contains("Password", StringComparison.Ordinal) ? "password" : "email")
                     .ToDictionary(g => g.Key, g => g.Select(e => e.Description).ToArray()),
                 type: ProblemDetailsSetup.TypePrefix + "validation");
-        var tenant = await provisioning.CreateAsync(request.TenantName, user.Id, ct);
         return TypedResults.Created("/api/v1/me", new RegisterResponse(user.Id, tenant.Id, tenant.Name));
     }
 

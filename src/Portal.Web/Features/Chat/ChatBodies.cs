@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Portal.Chat;
+using Portal.Outbound;
 
 namespace Portal.Web.Features.Chat;
 
@@ -37,23 +38,22 @@ internal static class ChatValidation
         return errors;
     }
 
-    public static Dictionary<string, string[]> Validate(ChatSettingsBody body)
+    public static Dictionary<string, string[]> Validate(ChatSettingsBody body, OutboundUrl urls)
     {
         var errors = new Dictionary<string, string[]>();
         if (body.IdkMessage is { } idk && (idk.Trim().Length == 0 || idk.Length > 1000)) errors["idkMessage"] = ["1–1000 characters."];
         if (body.ConfidenceThreshold is < 0 or > 1) errors["confidenceThreshold"] = ["Between 0 and 1."];
         if (body.CuratedThreshold is < 0 or > 1) errors["curatedThreshold"] = ["Between 0 and 1."];
-        if (body.Generator is { } g) foreach (var (k, v) in Validate(g, "generator.")) errors[k] = v;
+        if (body.Generator is { } g) foreach (var (k, v) in Validate(g, urls, "generator.")) errors[k] = v;
         return errors;
     }
 
-    public static Dictionary<string, string[]> Validate(GeneratorBody body, string prefix = "")
+    public static Dictionary<string, string[]> Validate(GeneratorBody body, OutboundUrl urls, string prefix = "")
     {
         var errors = new Dictionary<string, string[]>();
         if (body.Kind is { } kind && !Portal.Chat.Generators.GeneratorKinds.All.Contains(kind))
             errors[prefix + "kind"] = ["kind is one of extractive, openai, local."];
-        if (body.BaseUrl is { } url && (url.Length > 500 || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
-            errors[prefix + "baseUrl"] = ["An absolute http(s) URL of up to 500 characters, e.g. http://127.0.0.1:8000/v1."];
+        if (body.BaseUrl is { } url && urls.Problem(url.Trim()) is { } problem) errors[prefix + "baseUrl"] = [problem];
         if (body.Model is { } model && (model.Trim().Length == 0 || model.Length > 200)) errors[prefix + "model"] = ["1–200 characters."];
         if (body.ApiKey is { Length: > 1000 }) errors[prefix + "apiKey"] = ["At most 1000 characters."];
         if (body.Settings is { } s && (s.ValueKind != JsonValueKind.Object || s.GetRawText().Length > 4096))

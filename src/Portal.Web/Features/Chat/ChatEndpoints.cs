@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Portal.Chat;
 using Portal.Chat.Generators;
+using Portal.Outbound;
 using Portal.Tenancy;
 using Portal.Web.Auth;
 using Portal.Web.Hosting;
@@ -65,20 +66,20 @@ internal static class ChatEndpoints
     }
 
     private static async Task<Results<Ok<ChatSettingsView>, ValidationProblem, ForbidHttpResult>> PutSettingsAsync(
-        ChatSettingsBody body, ChatSettingsService service, TenantContext tenant, CancellationToken ct)
+        ChatSettingsBody body, ChatSettingsService service, TenantContext tenant, OutboundUrl urls, CancellationToken ct)
     {
         if (tenant.Role?.CanManageMembers() != true) return TypedResults.Forbid();
-        var errors = ChatValidation.Validate(body);
+        var errors = ChatValidation.Validate(body, urls);
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors, type: ProblemDetailsSetup.TypePrefix + "validation");
         return TypedResults.Ok(await service.PutAsync(body.IdkMessage, body.ConfidenceThreshold, body.CuratedThreshold,
             body.Generator is { } g ? Update(g) : null, ct));
     }
 
     private static async Task<Results<Ok<GeneratorView>, ValidationProblem, ForbidHttpResult>> PutGeneratorAsync(
-        Guid kbId, GeneratorBody body, ChatSettingsService service, TenantContext tenant, CancellationToken ct)
+        Guid kbId, GeneratorBody body, ChatSettingsService service, TenantContext tenant, OutboundUrl urls, CancellationToken ct)
     {
         if (tenant.Role?.CanManageMembers() != true) return TypedResults.Forbid();
-        var errors = ChatValidation.Validate(body);
+        var errors = ChatValidation.Validate(body, urls);
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors, type: ProblemDetailsSetup.TypePrefix + "validation");
         return TypedResults.Ok(await service.PutGeneratorAsync(kbId, Update(body), ct));
     }

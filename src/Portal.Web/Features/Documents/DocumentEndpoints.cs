@@ -90,7 +90,8 @@ internal static class SafeFileName
 {
     public static string For(string name)
     {
-        var clean = new string(Path.GetFileName(name.Replace('\\', '/')).Where(c => !char.IsControl(c) && c is not ('"' or ';')).ToArray()).Trim();
+        var clean = Portal.Text.TextRules.CleanName(
+            new string(Path.GetFileName(name.Replace('\\', '/')).Where(c => !char.IsControl(c) && c is not ('"' or ';')).ToArray())) ?? "";
         return clean.Length == 0 ? "document" : clean[..Math.Min(clean.Length, 200)];
     }
 }

@@ -19,9 +19,10 @@ internal sealed class UploadStaging : IDisposable
     public static async Task<UploadStaging> ReadAsync(HttpRequest request, long maxFileBytes, int maxFiles, CancellationToken ct)
     {
         if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var type)
-            || !type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
-            || HeaderUtilities.RemoveQuotes(type.Boundary).Value is not { Length: > 0 } boundary)
+            || !type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
             throw new PortalException("multipart-required", "Send the files as multipart/form-data.", 415);
+        if (HeaderUtilities.RemoveQuotes(type.Boundary).Value is not { Length: > 0 and <= 200 } boundary)
+            throw new PortalException("bad-multipart", "The multipart/form-data Content-Type needs a boundary.", 400);
 
         var staging = new UploadStaging();
         try
@@ -36,6 +37,12 @@ internal sealed class UploadStaging : IDisposable
                 var name = CleanName(disposition.FileNameStar.Value ?? disposition.FileName.Value);
                 staging.Files.Add(await StageAsync(section.Body, name, maxFileBytes, ct));
             }
+        }
+        catch (Exception e) when (e is InvalidDataException || e is IOException and not BadHttpRequestException)
+        {
+            // A body cut short or parts without their headers: the client's request, not our failure.
+            staging.Dispose();
+            throw new PortalException("bad-multipart", "The multipart body is malformed or ends before its closing boundary.", 400);
         }
         catch
         {
