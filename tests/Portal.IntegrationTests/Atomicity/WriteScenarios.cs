@@ -1,7 +1,7 @@
 using System.Net.Http.Json;
 using System.Text;
 using Portal.IntegrationTests.Infrastructure;
-using static Portal.IntegrationTests.Search.SearchCorpus;
+using static Portal.TestSupport.SearchCorpus;
 
 namespace Portal.IntegrationTests.Atomicity;
 
