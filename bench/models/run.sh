@@ -8,7 +8,6 @@ repo="$(cd "$here/../.." && pwd)"
 threads="${BENCH_THREADS:-2}"
 python="${PEER_PYTHON:-/usr/bin/python3}"
 
-"$repo/src/Portal.Ml/native/build.sh" >/dev/null
 dotnet build -c Release --nologo -v quiet "$here/Portal.Bench.Models/Portal.Bench.Models.csproj" >/dev/null
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); $threads threads for the models; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 portal="$(dotnet "$here/Portal.Bench.Models/bin/Release/net10.0/Portal.Bench.Models.dll" "$threads")"
