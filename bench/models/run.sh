@@ -18,5 +18,6 @@ value() { grep "^$1=" <<<"$2" | cut -d= -f2; }
 for name in generate_tokens_per_s embed_chunks_per_s; do
   awk -v n="$name" -v a="$(value "$name" "$portal")" -v b="$(value "$name" "$peer")" 'BEGIN { printf "ratio %s portal/pytorch=%.2f\n", n, a / b }'
 done
+awk -v a="$(value minilm_onnx_chunks_per_s "$portal")" -v b="$(value minilm_torchsharp_chunks_per_s "$portal")" 'BEGIN { printf "ratio minilm onnx/torchsharp=%.2f (target >= 1.3)\n", a / b }'
 awk -v a="$(value serve_adapter_tokens_per_s "$portal")" -v b="$(value generate_tokens_per_s "$portal")" 'BEGIN { printf "ratio serve_adapter/generate portal=%.2f\n", a / b }'
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
