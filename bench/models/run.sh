@@ -7,6 +7,9 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 threads="${BENCH_THREADS:-2}"
 python="${PEER_PYTHON:-/usr/bin/python3}"
+# The peer uses OpenBLAS when it is installed (libopenblas0-pthread), whatever the system's BLAS alternative says.
+openblas=/usr/lib/x86_64-linux-gnu/openblas-pthread
+[[ -f "$openblas/libblas.so.3" ]] && export LD_LIBRARY_PATH="$openblas${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 
 dotnet build -c Release --nologo -v quiet "$here/Portal.Bench.Models/Portal.Bench.Models.csproj" >/dev/null
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); $threads threads for the models; load average $(cut -d' ' -f1-3 /proc/loadavg)"
