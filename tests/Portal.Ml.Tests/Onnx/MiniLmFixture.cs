@@ -1,4 +1,3 @@
-using Portal.Ml.Onnx;
 using Portal.Ml.Search.MiniLm;
 
 namespace Portal.Ml.Tests.Onnx;
@@ -6,15 +5,12 @@ namespace Portal.Ml.Tests.Onnx;
 /// <summary>The minilm files extracted once for the test run, and their conversion to a Hugging Face BERT directory.</summary>
 internal static class MiniLmFixture
 {
-    private static readonly Lazy<string> Files = new(() =>
-        MiniLmModelFiles.Ensure(Path.Combine(Path.GetTempPath(), "portal-ml-tests", "models")));
+    private static readonly string Models = Path.Combine(Path.GetTempPath(), "portal-ml-tests", "models");
 
-    private static readonly Lazy<string> Converted = new(() =>
-    {
-        var output = Path.Combine(Path.GetTempPath(), "portal-ml-tests", "minilm-bert");
-        OnnxBertConverter.Convert(Path.Combine(Directory, MiniLmModelFiles.ModelFile), Path.Combine(Directory, MiniLmModelFiles.VocabularyFile), output);
-        return output;
-    });
+    private static readonly Lazy<string> Files = new(() => MiniLmModelFiles.Ensure(Models));
+
+    // What ./portal train embed --base minilm starts from.
+    private static readonly Lazy<string> Converted = new(() => MiniLmModelFiles.EnsureBertDirectory(Models));
 
     internal static string Directory => Files.Value;
 
