@@ -133,7 +133,7 @@ internal sealed class TrainEmbedVerb(IConfiguration? configuration = null) : ICl
             CheckpointDirectory = arguments.Optional("checkpoints") ?? Path.TrimEndingDirectorySeparator(Path.GetFullPath(outDirectory)) + ".checkpoints",
             CheckpointEvery = arguments.Int("checkpoint-every", 0),
             Resume = arguments.Flag("resume"),
-            Device = torch.cuda.is_available() ? torch.CUDA : torch.CPU,
+            Device = CliDevice.FromEnvironment(),
         };
     }
 
