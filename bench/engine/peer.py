@@ -55,6 +55,25 @@ class DecoderLM(nn.Module):
         return F.cross_entropy(logits.view(-1, self.vocab), targets.view(-1))
 
 
+def matmul(n, repeats):
+    a, b = torch.randn(n, n), torch.randn(n, n)
+    for _ in range(3):
+        a.matmul(b)
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        a.matmul(b)
+        best = min(best, time.perf_counter() - start)
+    print(f"pytorch {torch.__version__} blas={blas()} matmul n={n} threads={torch.get_num_threads()} "
+          f"best_ms={best * 1000:.2f} gflops={2 * n ** 3 / best / 1e9:.1f}")
+
+
+def blas():
+    with open("/proc/self/maps") as maps:
+        libraries = {line.split()[-1] for line in maps if "blas" in line}
+    return ",".join(sorted(p.split("/")[-2] + "/" + p.split("/")[-1] for p in libraries)) or "none"
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--threads", type=int, default=torch.get_num_threads())
@@ -62,9 +81,12 @@ def main():
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--batch", type=int, default=8)
     parser.add_argument("--device", default="cpu")
+    parser.add_argument("--matmul", type=int, default=0, help="time an N x N float32 matmul instead of training")
     args = parser.parse_args()
 
     torch.set_num_threads(args.threads)
+    if args.matmul:
+        return matmul(args.matmul, args.steps)
     torch.manual_seed(0)
     device = torch.device(args.device)
     vocab, d, heads, layers, seq = 1000, 256, 4, 4, 128

@@ -9,7 +9,6 @@ threads="${BENCH_THREADS:-1}"
 rounds="${ROUNDS:-5}"
 python="${PEER_PYTHON:-/usr/bin/python3}"
 
-"$repo/src/Portal.Ml/native/build.sh" >/dev/null
 dotnet build -c Release --nologo -v quiet "$here/Portal.Bench.Models/Portal.Bench.Models.csproj" >/dev/null
 echo "machine: $(nproc) cores; $threads threads; $rounds rounds; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 portal=() served=() peer=()

@@ -9,8 +9,10 @@ repo="$(cd "$here/../.." && pwd)"
 threads="${BENCH_THREADS:-$(nproc)}"
 common=(--threads "$threads" --steps "${BENCH_STEPS:-10}" --warmup "${BENCH_WARMUP:-2}")
 python="${PEER_PYTHON:-/usr/bin/python3}"
+# The peer uses OpenBLAS when it is installed (libopenblas0-pthread), whatever the system's BLAS alternative says.
+openblas=/usr/lib/x86_64-linux-gnu/openblas-pthread
+[[ -f "$openblas/libblas.so.3" ]] && export LD_LIBRARY_PATH="$openblas${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 
-"$repo/src/Portal.Ml/native/build.sh"
 dotnet build -c Release --nologo -v quiet "$here/Portal.Bench.Trainers/Portal.Bench.Trainers.csproj" >/dev/null
 echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); model d=256, 4 layers, seq 128, batch 4, LoRA r=8 all-linear; $threads threads"
 portal="$(dotnet "$here/Portal.Bench.Trainers/bin/Release/net10.0/Portal.Bench.Trainers.dll" "${common[@]}" --device cpu)"

@@ -1,4 +1,4 @@
-using Portal.Ml.Interop;
+using TS = TorchSharp.torch;
 
 namespace Portal.Ml;
 
@@ -21,13 +21,13 @@ public static partial class torch
     public static Tensor multinomial(Tensor probabilities, long samples, bool replacement = false) => probabilities.multinomial(samples, replacement);
 
     public static Tensor where(Tensor condition, Tensor x, Tensor y) =>
-        Native.Check(NativeMethods.pt_where(condition.Handle, x.Handle, y.Handle));
+        Torch.Op(condition, (x, y), static (c, s) => TS.where(c, s.x.Native, s.y.Native));
 
     public static Tensor cat(IReadOnlyList<Tensor> tensors, long dim = 0)
     {
-        var pointers = Native.Pointers(tensors);
-        var result = Native.Check(NativeMethods.pt_cat(pointers, pointers.Length, dim));
-        GC.KeepAlive(tensors);
-        return result;
+        var natives = new TS.Tensor[tensors.Count];
+        for (var i = 0; i < natives.Length; i++)
+            natives[i] = tensors[i].IsDisposed ? throw new ObjectDisposedException(nameof(Tensor), "a tensor passed to cat was already disposed") : tensors[i].Native;
+        return Torch.Create(() => TS.cat(natives, dim));
     }
 }

@@ -1,4 +1,4 @@
-using Portal.Ml.Interop;
+using TS = TorchSharp.torch;
 
 namespace Portal.Ml;
 
@@ -18,43 +18,29 @@ public static partial class torch
     public static DisposeScope NewDisposeScope() => new();
 
     /// <summary>Disables gradient recording on this thread until disposed (TorchSharp: <c>torch.no_grad()</c>).</summary>
-    public static IDisposable no_grad() => new GradModeScope(enabled: false);
+    public static IDisposable no_grad() => TS.no_grad();
 
-    public static IDisposable enable_grad() => new GradModeScope(enabled: true);
+    public static IDisposable enable_grad() => TS.enable_grad();
 
-    /// <summary>Tensors the shim currently holds on behalf of .NET; a steady value means nothing leaks.</summary>
-    public static long NativeLiveTensorCount => NativeMethods.pt_live_tensor_count();
+    /// <summary>Tensors the engine currently holds (created and not yet disposed); a steady value means nothing leaks.</summary>
+    public static long NativeLiveTensorCount => Tensor.LiveCount;
 
-    public static int TorchVersionMajor => NativeMethods.pt_torch_version_major();
+    /// <summary>libtorch's major version (TorchSharp 0.107 ships libtorch 2.10).</summary>
+    public static int TorchVersionMajor => int.Parse(TS.__version__.Split('.')[0], System.Globalization.CultureInfo.InvariantCulture);
 
-    public static void manual_seed(long seed) => Native.Check(NativeMethods.pt_manual_seed(unchecked((ulong)seed)));
+    public static void manual_seed(long seed) => TS.manual_seed(seed);
 
-    public static void set_num_threads(int threads) => Native.Check(NativeMethods.pt_set_num_threads(threads));
+    public static void set_num_threads(int threads) => TS.set_num_threads(threads);
 
-    public static int get_num_threads() => NativeMethods.pt_get_num_threads();
+    public static int get_num_threads() => TS.get_num_threads();
 
     public static class cuda
     {
-        public static bool is_available() => NativeMethods.pt_cuda_is_available() != 0;
+        public static bool is_available() => TS.cuda.is_available();
 
-        public static int device_count() => NativeMethods.pt_cuda_device_count();
+        public static int device_count() => TS.cuda.device_count();
 
-        public static void synchronize(int device = -1) => Native.Check(NativeMethods.pt_cuda_synchronize(device));
-    }
-
-    private sealed class GradModeScope : IDisposable
-    {
-        private readonly int previous;
-        private bool disposed;
-
-        internal GradModeScope(bool enabled) => previous = NativeMethods.pt_set_grad_enabled(enabled ? 1 : 0);
-
-        public void Dispose()
-        {
-            if (disposed)
-                return;
-            disposed = true;
-            NativeMethods.pt_set_grad_enabled(previous);
-        }
+        public static void synchronize(int device = -1) =>
+            TS.cuda.synchronize(device < 0 ? null : Torch.DeviceOf(new Device(DeviceType.CUDA, device)));
     }
 }

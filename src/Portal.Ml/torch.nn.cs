@@ -1,4 +1,4 @@
-using Portal.Ml.Interop;
+using TS = TorchSharp.torch;
 using Portal.Ml.Modules;
 
 namespace Portal.Ml;
@@ -19,26 +19,34 @@ public static partial class torch
         public static class functional
         {
             public static Tensor linear(Tensor x, Tensor weight, Tensor? bias = null) =>
-                Native.Check(NativeMethods.pt_linear(x.Handle, weight.Handle, bias?.Handle ?? TensorHandle.None));
+                Torch.Op(x, (weight, bias), static (t, s) => TS.nn.functional.linear(t, s.weight.Native, s.bias?.Native));
 
             public static Tensor gelu(Tensor x, bool tanhApproximation = false) =>
-                Native.Check(NativeMethods.pt_gelu(x.Handle, tanhApproximation ? 1 : 0));
+                Torch.Op(x, tanhApproximation, static (t, tanh) =>
+                    TS.nn.functional.gelu(t, tanh ? TorchSharp.Modules.GELU.Approximate.tanh : TorchSharp.Modules.GELU.Approximate.none));
 
-            public static Tensor silu(Tensor x) => Native.Check(NativeMethods.pt_unary((int)UnaryOp.Silu, x.Handle));
+            public static Tensor silu(Tensor x) => Torch.Op(x, static t => TS.nn.functional.silu(t));
             public static Tensor relu(Tensor x) => x.relu();
             public static Tensor tanh(Tensor x) => x.tanh();
             public static Tensor softmax(Tensor x, long dim) => x.softmax(dim);
             public static Tensor log_softmax(Tensor x, long dim) => x.log_softmax(dim);
 
             public static Tensor dropout(Tensor x, double p = 0.5, bool training = true) =>
-                Native.Check(NativeMethods.pt_dropout(x.Handle, p, training ? 1 : 0));
+                Torch.Op(x, (p, training), static (t, s) => TS.nn.functional.dropout(t, s.p, s.training));
 
+            /// <summary>Rows of <paramref name="weight"/> by index; the gradient is the same dense scatter-add as libtorch's embedding.</summary>
             public static Tensor embedding(Tensor indices, Tensor weight) =>
-                Native.Check(NativeMethods.pt_embedding(weight.Handle, indices.Handle));
+                Torch.Op(weight, indices, static (w, i) =>
+                {
+                    using var flat = i.reshape(-1);
+                    using var rows = w.index_select(0, flat);
+                    return rows.view([.. i.shape, w.shape[1]]);
+                });
 
             /// <summary>Normalises over the last <paramref name="normalizedDims"/> dimensions.</summary>
             public static Tensor layer_norm(Tensor x, long normalizedDims, Tensor? weight = null, Tensor? bias = null, double eps = 1e-5) =>
-                Native.Check(NativeMethods.pt_layer_norm(x.Handle, normalizedDims, weight?.Handle ?? TensorHandle.None, bias?.Handle ?? TensorHandle.None, eps));
+                Torch.Op(x, (normalizedDims, weight, bias, eps), static (t, s) =>
+                    TS.nn.functional.layer_norm(t, t.shape[^(int)s.normalizedDims..], s.weight?.Native, s.bias?.Native, s.eps));
 
             /// <summary>x · rsqrt(mean(x², last dim) + eps) · weight, composed from primitive ops.</summary>
             public static Tensor rms_norm(Tensor x, Tensor? weight = null, double eps = 1e-6)
@@ -55,7 +63,8 @@ public static partial class torch
 
             /// <summary>Mean (or summed) negative log-likelihood of <paramref name="target"/> classes; targets equal to <paramref name="ignore_index"/> do not count.</summary>
             public static Tensor cross_entropy(Tensor input, Tensor target, long ignore_index = -100, Reduction reduction = Reduction.Mean) =>
-                Native.Check(NativeMethods.pt_cross_entropy(input.Handle, target.Handle, ignore_index, (int)reduction));
+                Torch.Op(input, (target, ignore_index, reduction), static (t, s) =>
+                    TS.nn.functional.cross_entropy(t, s.target.Native, ignore_index: s.ignore_index, reduction: (TS.nn.Reduction)(int)s.reduction));
         }
 
         public static class utils
@@ -63,11 +72,31 @@ public static partial class torch
             /// <summary>Scales all gradients so their joint L2 norm is at most <paramref name="max_norm"/>; returns the norm before clipping.</summary>
             public static double clip_grad_norm_(IEnumerable<Tensor> parameters, double max_norm)
             {
-                var list = parameters.ToList();
-                var pointers = Native.Pointers(list);
-                Native.Check(NativeMethods.pt_clip_grad_norm(pointers, pointers.Length, max_norm, out var total));
-                GC.KeepAlive(list);
-                return total;
+                var gradients = parameters.Select(p => p.Native.grad).OfType<TS.Tensor>().ToList();
+                try
+                {
+                    if (gradients.Count == 0)
+                        return 0.0;
+                    using var guard = TS.no_grad();
+                    var norms = gradients.Select(g => g.norm()).ToList();
+                    double total;
+                    using (var stacked = TS.stack(norms))
+                    using (var norm = stacked.norm())
+                    using (var wide = norm.to_type(TS.ScalarType.Float64))
+                        total = wide.item<double>();
+                    foreach (var norm in norms)
+                        norm.Dispose();
+                    var coefficient = max_norm / (total + 1e-6);
+                    if (coefficient < 1.0)
+                        foreach (var gradient in gradients)
+                            gradient.mul_(coefficient);
+                    return total;
+                }
+                finally
+                {
+                    foreach (var gradient in gradients)
+                        gradient.Dispose();
+                }
             }
         }
     }

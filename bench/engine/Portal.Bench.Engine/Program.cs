@@ -9,9 +9,14 @@ var options = BenchOptions.Parse(args);
 torch.set_num_threads(options.Threads);
 torch.manual_seed(0);
 
+if (options.Matmul > 0)
+{
+    Console.WriteLine(Matmul.Time(options.Matmul, options.Steps));
+    return;
+}
 if (options.Device == "cuda" && !torch.cuda.is_available())
 {
-    Console.WriteLine("portal device=cuda unavailable: the shim was built against a CPU-only libtorch (see deploy/gpu-worker)");
+    Console.WriteLine("portal device=cuda unavailable: no CUDA device, or a CPU build (GPU nodes build with -p:TorchBackend=cuda)");
     return;
 }
 var device = options.Device == "cuda" ? torch.CUDA : torch.CPU;
@@ -51,7 +56,7 @@ var tokensPerSecond = options.Batch * config.MaxSequenceLength / (stepMs / 1000)
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"portal device={device} threads={torch.get_num_threads()} steps={options.Steps} step_ms={stepMs:F2} tokens_per_s={tokensPerSecond:F0} loss={lastLoss:F4}"));
 
-internal sealed record BenchOptions(int Threads, int Steps, int Warmup, int Batch, string Device)
+internal sealed record BenchOptions(int Threads, int Steps, int Warmup, int Batch, string Device, int Matmul)
 {
     internal static BenchOptions Parse(string[] args)
     {
@@ -61,6 +66,6 @@ internal sealed record BenchOptions(int Threads, int Steps, int Warmup, int Batc
             return index >= 0 && index + 1 < args.Length ? args[index + 1] : fallback;
         }
         int Number(string name, int fallback) => int.Parse(Value(name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
-        return new(Number("--threads", Environment.ProcessorCount), Number("--steps", 30), Number("--warmup", 5), Number("--batch", 8), Value("--device", "cpu"));
+        return new(Number("--threads", Environment.ProcessorCount), Number("--steps", 30), Number("--warmup", 5), Number("--batch", 8), Value("--device", "cpu"), Number("--matmul", 0));
     }
 }

@@ -89,6 +89,12 @@ using (var encoder = new BertModel(new BertConfig { VocabularySize = 30522, Hidd
     Console.WriteLine($"embed_chunks_per_s={batch * batches / clock.Elapsed.TotalSeconds:F1}");
 }
 
+if (all)
+{
+    TokenizerPeer.Run(work, text);
+    MiniLmThroughput.Run(work, text, threads);
+}
+
 void Measure(string name, Func<int> encode)
 {
     encode();

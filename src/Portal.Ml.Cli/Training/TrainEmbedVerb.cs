@@ -18,7 +18,7 @@ internal sealed class TrainEmbedVerb(IConfiguration? configuration = null) : ICl
 {
     public string Name => "train embed";
 
-    public string Usage => "--base DIR|hashed --data FILE.jsonl --out DIR [--method full|lora] [--tenant ID] [--kb KB_ID | --corpus FILE.txt] " +
+    public string Usage => "--base DIR|hashed|minilm --data FILE.jsonl --out DIR [--method full|lora] [--tenant ID] [--kb KB_ID | --corpus FILE.txt] " +
         "[--mined-out FILE.jsonl] [--mine-only] [--negatives 7] [--temperature 0.02] [--epochs N] [--lr X] [--batch-size N] [--grad-accum 1] [--max-length 256] " +
         "[--rank 8] [--alpha 16] [--targets query,key,value,dense] [--pooling cls|mean] [--query-instruction TEXT] [--passage-prefix TEXT] " +
         "[--name NAME] [--warmup-ratio 0.1] [--checkpoints DIR (default OUT.checkpoints)] [--checkpoint-every N] [--resume] [--seed 42] [--version V] [--dimensions 384]";
@@ -26,6 +26,8 @@ internal sealed class TrainEmbedVerb(IConfiguration? configuration = null) : ICl
     public async Task<int> RunAsync(CliArguments arguments, TextWriter output, CancellationToken ct)
     {
         var basePath = arguments.Required("base");
+        if (basePath == Portal.Ml.Search.MiniLm.MiniLmEmbedder.Id)
+            basePath = Portal.Ml.Search.MiniLm.MiniLmModelFiles.EnsureBertDirectory(Portal.Ml.Search.MiniLm.MiniLmModelFiles.ModelsDirectory(null));
         var outDirectory = arguments.Required("out");
         var examples = ContrastiveExample.ReadJsonl(arguments.Required("data"));
         var miner = new HardNegativeMiner(PerQuery: arguments.Int("negatives", 7), Seed: arguments.Int("seed", 42));
@@ -40,7 +42,7 @@ internal sealed class TrainEmbedVerb(IConfiguration? configuration = null) : ICl
         }
 
         if (!File.Exists(Path.Combine(basePath, "config.json")))
-            throw new CliUsageException($"--base must be 'hashed' or a Hugging Face BERT directory; {basePath} has no config.json");
+            throw new CliUsageException($"--base must be 'hashed', 'minilm' or a Hugging Face BERT directory; {basePath} has no config.json");
         using var directory = HuggingFaceModelDirectory.Load(basePath);
         var encoder = directory.RequireEncoder();
         var options = EncoderOptions(arguments, basePath, outDirectory);
@@ -131,7 +133,7 @@ internal sealed class TrainEmbedVerb(IConfiguration? configuration = null) : ICl
             CheckpointDirectory = arguments.Optional("checkpoints") ?? Path.TrimEndingDirectorySeparator(Path.GetFullPath(outDirectory)) + ".checkpoints",
             CheckpointEvery = arguments.Int("checkpoint-every", 0),
             Resume = arguments.Flag("resume"),
-            Device = torch.cuda.is_available() ? torch.CUDA : torch.CPU,
+            Device = CliDevice.FromEnvironment(),
         };
     }
 

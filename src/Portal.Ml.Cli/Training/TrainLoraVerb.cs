@@ -20,7 +20,7 @@ internal sealed class TrainLoraVerb : ICliVerb
         var basePath = arguments.Required("base");
         var outDirectory = arguments.Required("out");
         var examples = InstructionExample.ReadJsonl(arguments.Required("data"));
-        var device = torch.cuda.is_available() ? torch.CUDA : torch.CPU;
+        var device = CliDevice.FromEnvironment();
         var options = new LoraSftOptions
         {
             Rank = arguments.Int("rank", 8),

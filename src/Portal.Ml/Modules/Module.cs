@@ -88,18 +88,15 @@ public abstract class Module : IDisposable
     public Module eval() => train(false);
 
     /// <summary>Moves every parameter to <paramref name="device"/> in place (the tensors keep their identity).</summary>
-    public Module to(Device device) => MoveParameters(-1, device);
+    public Module to(Device device) => MoveParameters(null, device);
 
     /// <summary>Casts every floating-point parameter to <paramref name="dtype"/> in place.</summary>
-    public Module to(ScalarType dtype) => MoveParameters((int)dtype, null);
+    public Module to(ScalarType dtype) => MoveParameters(dtype, null);
 
-    private Module MoveParameters(int dtype, Device? device)
+    private Module MoveParameters(ScalarType? dtype, Device? device)
     {
         foreach (var parameter in parameters())
-        {
-            var target = device ?? parameter.device;
-            Interop.Native.Check(Interop.NativeMethods.pt_move_in_place(parameter.Handle, dtype, (int)target.type, target.index));
-        }
+            parameter.MoveInPlace(dtype, device);
         return this;
     }
 

@@ -1,4 +1,4 @@
-using Portal.Ml.Interop;
+using TS = TorchSharp.torch;
 
 namespace Portal.Ml.Optim;
 
@@ -38,18 +38,41 @@ public sealed class AdamW : IDisposable
     public void step()
     {
         StepCount++;
-        Native.Check(NativeMethods.pt_adamw_step(Native.Pointers(parameters), Native.Pointers(expAvg), Native.Pointers(expAvgSq),
-            parameters.Count, LearningRate, Beta1, Beta2, Eps, WeightDecay, StepCount));
-        GC.KeepAlive(parameters);
-        GC.KeepAlive(expAvg);
-        GC.KeepAlive(expAvgSq);
+        var biasCorrection1 = 1.0 - Math.Pow(Beta1, StepCount);
+        var biasCorrection2Sqrt = Math.Sqrt(1.0 - Math.Pow(Beta2, StepCount));
+        var stepSize = LearningRate / biasCorrection1;
+        using var guard = TS.no_grad();
+        using var decay = (TorchSharp.Scalar)(1.0 - LearningRate * WeightDecay);
+        using var keep1 = (TorchSharp.Scalar)Beta1;
+        using var take1 = (TorchSharp.Scalar)(1.0 - Beta1);
+        using var keep2 = (TorchSharp.Scalar)Beta2;
+        using var take2 = (TorchSharp.Scalar)(1.0 - Beta2);
+        using var correction2 = (TorchSharp.Scalar)biasCorrection2Sqrt;
+        using var eps = (TorchSharp.Scalar)Eps;
+        using var negativeStep = (TorchSharp.Scalar)(-stepSize);
+        // Same arithmetic as torch.optim.AdamW's single-tensor path (amsgrad off).
+        for (var i = 0; i < parameters.Count; i++)
+        {
+            var p = parameters[i].Native;
+            using var g = p.grad;
+            if (g is null)
+                continue;
+            var m = expAvg[i].Native;
+            var v = expAvgSq[i].Native;
+            p.mul_(decay);
+            m.mul_(keep1).add_(g, take1);
+            v.mul_(keep2).addcmul_(g, g, take2);
+            using var root = v.sqrt();
+            using var denominator = root.div_(correction2).add_(eps);
+            p.addcdiv_(m, denominator, negativeStep);
+        }
     }
 
     /// <summary>Drops the gradients (PyTorch's set_to_none=True).</summary>
     public void zero_grad()
     {
-        Native.Check(NativeMethods.pt_zero_grad(Native.Pointers(parameters), parameters.Count));
-        GC.KeepAlive(parameters);
+        foreach (var parameter in parameters)
+            parameter.Native.grad = null;
     }
 
     /// <summary>The moment tensors (live, not copies) keyed <c>exp_avg.{i}</c> / <c>exp_avg_sq.{i}</c> in parameter order, and the step.</summary>

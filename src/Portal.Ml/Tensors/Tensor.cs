@@ -1,52 +1,51 @@
 using System.Runtime.InteropServices;
-using Portal.Ml.Interop;
+using TS = TorchSharp.torch;
 
 namespace Portal.Ml;
 
 /// <summary>
-/// A libtorch tensor. Native memory is released by <see cref="Dispose"/>, by the enclosing
-/// <see cref="DisposeScope"/>, or at the latest by the finalizer of its handle.
+/// A TorchSharp tensor behind the engine's API. Native memory is released by <see cref="Dispose"/>, by the
+/// enclosing <see cref="DisposeScope"/>, or at the latest by TorchSharp's finalizer.
 /// </summary>
 public sealed partial class Tensor : IDisposable
 {
-    internal Tensor(nint native)
+    private static long live;
+    private int disposed;
+
+    internal Tensor(TS.Tensor native)
     {
-        Handle = new TensorHandle(native);
+        Native = native;
+        Interlocked.Increment(ref live);
         DisposeScope.Current?.Attach(this);
     }
 
-    internal TensorHandle Handle { get; }
+    /// <summary>The TorchSharp tensor. Replaced only by an in-place move (<see cref="MoveInPlace"/>), so a parameter keeps its identity.</summary>
+    internal TS.Tensor Native { get; private set; }
+
+    internal static long LiveCount => Interlocked.Read(ref live);
 
     internal DisposeScope? OwningScope { get; set; }
 
-    public bool IsDisposed => Handle.IsClosed;
+    public bool IsDisposed => Volatile.Read(ref disposed) != 0;
 
-    public long[] shape
-    {
-        get
-        {
-            var result = new long[NativeMethods.pt_dim(Handle)];
-            NativeMethods.pt_shape(Handle, result);
-            return result;
-        }
-    }
+    public long[] shape => Native.shape;
 
-    public long size(int dimension) => shape[dimension < 0 ? dimension + dim() : dimension];
+    public long size(int dimension) => Native.size(dimension);
 
-    public int dim() => NativeMethods.pt_dim(Handle);
+    public int dim() => (int)Native.dim();
 
-    public long numel() => NativeMethods.pt_numel(Handle);
+    public long numel() => Native.numel();
 
-    public ScalarType dtype => (ScalarType)NativeMethods.pt_dtype(Handle);
+    public ScalarType dtype => (ScalarType)(int)Native.dtype;
 
-    public Device device => NativeMethods.pt_device_type(Handle) == 1
-        ? new Device(DeviceType.CUDA, NativeMethods.pt_device_index(Handle))
-        : new Device(DeviceType.CPU);
+    public Device device => Native.device_type == TorchSharp.DeviceType.CUDA
+        ? new Device(DeviceType.CUDA, Native.device_index)
+        : torch.CPU;
 
     public bool requires_grad
     {
-        get => NativeMethods.pt_requires_grad(Handle) != 0;
-        set => Native.Check(NativeMethods.pt_set_requires_grad(Handle, value ? 1 : 0));
+        get => Native.requires_grad;
+        set => Torch.Run(() => Native.requires_grad = value);
     }
 
     public Tensor requires_grad_(bool requires = true)
@@ -56,25 +55,17 @@ public sealed partial class Tensor : IDisposable
     }
 
     /// <summary>The accumulated gradient, or null before the first backward pass (a new handle each call).</summary>
-    public Tensor? grad
-    {
-        get
-        {
-            var native = NativeMethods.pt_grad(Handle);
-            if (native != 0)
-                return new Tensor(native);
-            var error = Native.LastError();
-            return error.Length == 0 ? null : throw new TorchException(error);
-        }
-    }
+    public Tensor? grad => Native.grad is { } gradient ? new Tensor(gradient) : null;
 
-    public void backward() => Native.Check(NativeMethods.pt_backward(Handle));
+    public void backward() => Torch.Run(Native.backward);
 
-    public double ToDouble()
+    public double ToDouble() => Torch.Call(Native, static t =>
     {
-        Native.Check(NativeMethods.pt_item(Handle, out var value));
-        return value;
-    }
+        if (t.dtype == TS.ScalarType.Float64)
+            return t.item<double>();
+        using var wide = t.to_type(TS.ScalarType.Float64);
+        return wide.item<double>();
+    });
 
     public T item<T>() where T : unmanaged, IConvertible =>
         (T)Convert.ChangeType(ToDouble(), typeof(T), System.Globalization.CultureInfo.InvariantCulture);
@@ -90,17 +81,25 @@ public sealed partial class Tensor : IDisposable
     }
 
     /// <summary>Raw little-endian element bytes, whatever the dtype (used by safetensors).</summary>
-    public unsafe void CopyTo(Span<byte> destination)
+    public void CopyTo(Span<byte> destination)
     {
-        fixed (byte* pointer = destination)
-            Native.Check(NativeMethods.pt_copy_out(Handle, pointer, destination.Length));
+        if (destination.Length != ByteCount)
+            throw new TorchException("copy_out: destination size does not match the tensor");
+        using var detached = Native.detach();
+        using var onCpu = detached.to(TS.CPU, copy: false);
+        using var contiguous = onCpu.contiguous();
+        contiguous.bytes.CopyTo(destination);
     }
 
     /// <summary>Overwrites the elements from raw bytes in this tensor's dtype, without recording autograd.</summary>
-    public unsafe void CopyFrom(ReadOnlySpan<byte> source)
+    public void CopyFrom(ReadOnlySpan<byte> source)
     {
-        fixed (byte* pointer = source)
-            Native.Check(NativeMethods.pt_copy_in(Handle, pointer, source.Length));
+        if (source.Length != ByteCount)
+            throw new TorchException("copy_in: source size does not match the tensor");
+        using var staging = TS.empty(Native.shape, Native.dtype);
+        source.CopyTo(staging.bytes);
+        using (TS.no_grad())
+            Native.copy_(staging).Dispose();
     }
 
     public long ByteCount => numel() * dtype.ElementSize();
@@ -117,7 +116,27 @@ public sealed partial class Tensor : IDisposable
         return this;
     }
 
-    public void Dispose() => Handle.Dispose();
+    /// <summary>Moves or casts the storage under this same object (libtorch's <c>set_data</c>), keeping requires_grad.</summary>
+    internal void MoveInPlace(ScalarType? type, Device? target)
+    {
+        var requiresGrad = Native.requires_grad;
+        TS.Tensor moved;
+        using (TS.no_grad())
+            moved = Torch.Call(Native, t => t.to(type is null ? t.dtype : (TS.ScalarType)(int)type.Value, Torch.DeviceOf(target ?? device)).detach());
+        if (requiresGrad)
+            moved.requires_grad = true;
+        var previous = Native;
+        Native = moved;
+        previous.Dispose();
+    }
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref disposed, 1) != 0)
+            return;
+        Interlocked.Decrement(ref live);
+        Native.Dispose();
+    }
 
     public override string ToString() => $"Tensor[{string.Join(", ", shape)}] {dtype} {device}";
 }

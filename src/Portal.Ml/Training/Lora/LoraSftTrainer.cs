@@ -34,7 +34,7 @@ public sealed class LoraSftTrainer(TrainableLanguageModel model, ITokenizer toke
         var adapterParameters = AdapterParameters(model.Model);
         // LoRA matrices train in f32 even when the frozen base is bf16 (see LoraSftOptions.Bf16).
         foreach (var parameter in adapterParameters.Values)
-            Interop.Native.Check(Interop.NativeMethods.pt_move_in_place(parameter.Handle, (int)ScalarType.Float32, (int)options.Device.type, options.Device.index));
+            parameter.MoveInPlace(ScalarType.Float32, options.Device);
 
         var plan = new StepPlan(train.Count, options.BatchSize, options.GradientAccumulation, options.Seed);
         var totalSteps = (long)plan.StepsPerEpoch * options.Epochs;
