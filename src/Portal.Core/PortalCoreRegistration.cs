@@ -36,6 +36,7 @@ public static class PortalCoreRegistration
         services.AddScoped<ApiKeyService>();
         services.AddScoped<ApiKeyResolver>();
         services.AddScoped<MemberService>();
+        services.AddScoped<TenantOverview>();
         services.AddSingleton<MigrationRunner>();
 
         services.Configure<PasswordHasherOptions>(o => o.IterationCount = PasswordHashIterations);

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 
 namespace Portal.Web.Auth;
@@ -36,13 +37,16 @@ internal static class PortalAuthentication
             o.Cookie.SecurePolicy = env.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
             o.LoginPath = "/account/login";
             o.LogoutPath = "/account/logout";
-            o.AccessDeniedPath = "/account/login";
+            // A page the person may not open sends them to the dashboard, which says what they can do.
+            o.AccessDeniedPath = "/";
             o.SlidingExpiration = true;
             o.ExpireTimeSpan = TimeSpan.FromHours(12);
             o.Events.OnRedirectToLogin = ctx => ApiAware(ctx, StatusCodes.Status401Unauthorized);
             o.Events.OnRedirectToAccessDenied = ctx => ApiAware(ctx, StatusCodes.Status403Forbidden);
         });
-        services.AddAuthorization();
+        services.AddAuthorizationBuilder().AddPortalPolicies();
+        services.AddScoped<IAuthorizationHandler, TenantRoleHandler>();
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, PolicyFailureProblems>();
         return services;
     }
 
