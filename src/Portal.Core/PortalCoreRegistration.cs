@@ -37,6 +37,7 @@ public static class PortalCoreRegistration
         services.AddScoped<ApiKeyResolver>();
         services.AddScoped<MemberService>();
         services.AddScoped<TenantOverview>();
+        services.AddScoped<Portal.Documents.DocumentQueries>();
         services.AddSingleton<MigrationRunner>();
 
         services.Configure<PasswordHasherOptions>(o => o.IterationCount = PasswordHashIterations);

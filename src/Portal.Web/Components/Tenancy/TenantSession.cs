@@ -37,16 +37,24 @@ internal sealed class TenantSession(TenantDirectory directory, TenantContext ten
         where TService : notnull =>
         RunAsync((services, token) => operation(services.GetRequiredService<TService>(), token), ct);
 
-    /// <summary>Runs one operation in its own scope and tenant transaction, and commits it; an exception rolls it back.</summary>
-    public async Task<T> RunAsync<T>(Func<IServiceProvider, CancellationToken, Task<T>> operation, CancellationToken ct = default)
+    /// <summary>
+    /// Runs one operation in its own scope and tenant transaction, and commits it; an exception rolls it back.
+    /// <paramref name="afterCommit"/> runs in the same scope once the transaction is committed (removing blobs).
+    /// </summary>
+    public async Task<T> RunAsync<T>(Func<IServiceProvider, CancellationToken, Task<T>> operation, CancellationToken ct = default,
+        Func<IServiceProvider, CancellationToken, Task>? afterCommit = null)
     {
         var current = Current ?? throw PortalException.Forbidden("You are not a member of any active tenant.");
         await using var scope = scopes.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<TenantContext>().Set(current.TenantId, current.Role, UserId.ToString());
         var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
-        await using var tx = await db.BeginTenantTransactionAsync(current.TenantId, ct);
-        var result = await operation(scope.ServiceProvider, ct);
-        await tx.CommitAsync(ct);
+        T result;
+        await using (var tx = await db.BeginTenantTransactionAsync(current.TenantId, ct))
+        {
+            result = await operation(scope.ServiceProvider, ct);
+            await tx.CommitAsync(ct);
+        }
+        if (afterCommit is not null) await afterCommit(scope.ServiceProvider, ct);
         return result;
     }
 
