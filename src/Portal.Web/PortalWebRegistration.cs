@@ -16,6 +16,7 @@ using Portal.Web.Components.Tenancy;
 using Portal.Web.Features.Account;
 using Portal.Web.Features.Widget;
 using Portal.Web.Hosting;
+using Portal.Web.Localization;
 
 namespace Portal.Web;
 
@@ -70,6 +71,7 @@ internal static class PortalWebRegistration
         builder.WebHost.UseStaticWebAssets();
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
+        services.AddPortalLocalization();
         services.AddCascadingAuthenticationState();
         services.AddHttpContextAccessor();
         services.AddScoped<TenantSession>();
@@ -96,6 +98,7 @@ internal static class PortalWebRegistration
         if (!app.Environment.IsDevelopment()) app.UseHsts();
         app.UsePortalSecurityHeaders();
         app.UseWidgetCors();
+        app.UseRequestLocalization();
         app.UseRouting();
         app.UsePortalRequestBodyLimit();
         app.UseAuthentication();
@@ -111,6 +114,7 @@ internal static class PortalWebRegistration
     {
         app.MapStaticAssets().AllowAnonymous();
         app.MapAccountFormEndpoints();
+        app.MapCultureEndpoint();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode()
             // The circuit's own endpoints (SignalR hub, negotiation, redirects) admit anyone: each page names its policy, and the
             // circuit carries the person the page was authorised for.

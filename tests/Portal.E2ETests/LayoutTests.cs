@@ -23,6 +23,23 @@ public sealed class LayoutTests(BrowserPortal portal)
         (await BackgroundAsync(page)).ShouldNotBe(light);
     }
 
+    [Fact]
+    public async Task Choosing_chinese_from_the_menu_shows_the_portal_in_chinese_and_is_remembered()
+    {
+        var page = await portal.NewPersonAsync();
+        await page.RegisterAsync(BrowserPortal.NewEmail("zh"), "上海支持");
+        await page.WaitForInteractiveAsync();
+
+        await page.Locator("#culture-zh").ClickAsync();
+        await page.WaitForInteractiveAsync();
+        await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "zh-CN");
+        await Expect(page.Locator("nav")).ToContainTextAsync("知识库");
+        await page.GotoAsync("review");
+
+        await Expect(page.GetByText("审核队列").First).ToBeVisibleAsync();
+        (await page.Locator("nav").InnerTextAsync()).ShouldNotContain("Knowledge bases");
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("review")]
