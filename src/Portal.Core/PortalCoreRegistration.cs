@@ -38,6 +38,8 @@ public static class PortalCoreRegistration
         services.AddScoped<ApiKeyResolver>();
         services.AddScoped<MemberService>();
         services.AddScoped<PlatformOperators>();
+        services.AddScoped<TenantOverview>();
+        services.AddScoped<Portal.Documents.DocumentQueries>();
         services.AddSingleton<MigrationRunner>();
 
         services.Configure<PasswordHasherOptions>(o => o.IterationCount = PasswordHashIterations);

@@ -2,7 +2,10 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
+using MudBlazor.Services;
+using Portal.Web.Components.Layout;
 using Microsoft.Extensions.Options;
 using Portal.Data.Migrations;
 using Portal.Identity;
@@ -13,6 +16,7 @@ using Portal.Web.Components.Tenancy;
 using Portal.Web.Features.Account;
 using Portal.Web.Features.Widget;
 using Portal.Web.Hosting;
+using Portal.Web.Localization;
 
 namespace Portal.Web;
 
@@ -63,9 +67,18 @@ internal static class PortalWebRegistration
                 + "or a secret API key (Authorization: Bearer kb_sk_…). Signed-in people name their tenant in X-Tenant-Id.";
             return Task.CompletedTask;
         }));
-        services.AddRazorComponents();
+        // Static web assets (the framework's blazor.web.js, MudBlazor's files) resolve through the build's manifest in
+        // every environment, so the app serves them when it runs from its build output as well as when published.
+        builder.WebHost.UseStaticWebAssets();
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddMudServices();
+        services.AddPortalLocalization();
         services.AddCascadingAuthenticationState();
         services.AddHttpContextAccessor();
+        services.AddScoped<TenantSession>();
+        services.AddScoped<AuthenticationStateProvider, PortalAuthenticationStateProvider>();
+        services.AddOptions<SessionRevalidationOptions>().BindConfiguration("Web:Circuit").ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<PersonPreferences>();
         services.AddScoped<TenantPageScope>();
         services.AddScoped<SignInTimingDecoy>();
         return builder;
@@ -83,10 +96,11 @@ internal static class PortalWebRegistration
     {
         app.UsePortalRequestHeadLimits();
         app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        app.UsePortalStatusCodePages();
         if (!app.Environment.IsDevelopment()) app.UseHsts();
         app.UsePortalSecurityHeaders();
         app.UseWidgetCors();
+        app.UseRequestLocalization();
         app.UseRouting();
         app.UsePortalRequestBodyLimit();
         app.UseAuthentication();
@@ -101,9 +115,17 @@ internal static class PortalWebRegistration
 
     public static WebApplication MapPortalUi(this WebApplication app)
     {
-        app.MapStaticAssets();
+        app.MapStaticAssets().AllowAnonymous();
         app.MapAccountFormEndpoints();
-        app.MapRazorComponents<App>();
+        app.MapCultureEndpoint();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode()
+            // The circuit's own endpoints (SignalR hub, negotiation, redirects) admit anyone: each page names its policy, and the
+            // circuit carries the person the page was authorised for.
+            .Add(b =>
+            {
+                if (b is RouteEndpointBuilder { RoutePattern.RawText: { } raw } r && (raw.StartsWith("/_blazor", StringComparison.Ordinal) || raw.StartsWith("/_framework", StringComparison.Ordinal)))
+                    r.Metadata.Add(new Microsoft.AspNetCore.Authorization.AllowAnonymousAttribute());
+            });
         return app;
     }
 }

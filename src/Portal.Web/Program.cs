@@ -22,6 +22,7 @@ using Portal.Web.Features.Members;
 using Portal.Web.Features.Review;
 using Portal.Web.Features.Search;
 using Portal.Web.Features.Widget;
+using Portal.Web.Live;
 
 // The content root is the checkout or install directory, which also holds .data (PostgreSQL's files, blobs, parser
 // scratch): the default inotify watcher behind reloadable configuration watches it recursively and wakes on every
@@ -37,6 +38,7 @@ builder.Services.AddPortalChat();
 builder.Services.AddPortalLocalChatModel();
 builder.Services.AddPortalCuration();
 builder.AddPortalWeb();
+builder.Services.AddPortalLiveEvents();
 builder.AddPortalWidget();
 builder.Services.AddPortalDocuments(builder.Configuration);
 builder.Services.AddEmbeddingBackfillJob();

@@ -16,11 +16,12 @@ public sealed class MemberTests(BrowserPortal portal)
 
         var guest = await portal.NewPersonAsync();
         await guest.RegisterAsync(guestEmail, "Guest Home");
-        (await guest.Locator("nav a[href='invitations'] .badge").InnerTextAsync()).ShouldBe("1");
+        (await guest.Locator("#pending-invitations").InnerTextAsync()).ShouldBe("1");
         await guest.AcceptInvitationAsync("Hosting Tenant");
         (await guest.TenantHeading().InnerTextAsync()).ShouldBe("Hosting Tenant");
         (await guest.Locator("#tenant-role").InnerTextAsync()).ShouldBe("Editor");
 
+        await guest.WaitForInteractiveAsync();
         await guest.Locator("#tenant-switcher").ClickAsync();
         await guest.GetByRole(AriaRole.Button, new() { Name = "Guest Home" }).ClickAsync();
         await guest.TenantHeading().Filter(new() { HasText = "Guest Home" }).WaitForAsync();

@@ -28,21 +28,27 @@ public sealed class SupportLoopTests(BrowserPortal portal)
         var key = await CreateWidgetKeyAsync(api, shop.Origin);
         shop.Key = stranger.Key = key;
 
+        // The review page is open before the visitor dislikes the answer: the flagged item arrives without a reload.
+        var admin = await portal.NewPersonAsync();
+        await admin.SignInAsync(email);
+        await admin.GotoAsync("review");
+        await admin.WaitForInteractiveAsync();
+        await Expect(admin.Locator(".review-item")).ToHaveCountAsync(0);
+
         var visitor = await NewVisitorAsync();
         await visitor.GotoAsync(shop.Address.ToString());
         var answer = await visitor.AskWidgetAsync(Question, "14 days");
         await Expect(answer.Locator("button.cite")).ToHaveCountAsync(1);
         await answer.ThumbsDownAsync("That is not our policy");
 
-        var admin = await portal.NewPersonAsync();
-        await admin.SignInAsync(email);
-        await admin.GotoAsync("review");
         var item = admin.Locator(".review-item", new() { HasText = Question });
+        await Expect(item.Locator(".feedback")).ToContainTextAsync("That is not our policy", new() { Timeout = 30_000 });
         await Expect(item.Locator(".answer")).ToContainTextAsync("14 days");
-        await Expect(item.Locator(".feedback")).ToContainTextAsync("That is not our policy");
         await Expect(item.Locator(".citations")).ToContainTextAsync("returns.md");
-        await item.GetByLabel("Correct answer").FillAsync("Refunds take 5 business days.");
-        await item.GetByRole(AriaRole.Button, new() { Name = "Save correction" }).ClickAsync();
+        await item.GetByRole(AriaRole.Button, new() { Name = "Correct" }).ClickAsync();
+        var dialog = admin.GetByRole(AriaRole.Dialog);
+        await dialog.GetByLabel("Correct answer").FillAsync("Refunds take 5 business days.");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Save correction" }).ClickAsync();
         await Expect(admin.GetByText("Correction saved as a curated answer.")).ToBeVisibleAsync();
         (await portal.App.Database.AdminScalarAsync<long>(
             $"SELECT count(*) FROM qa_pairs WHERE tenant_id = '{tenantId}' AND source = 'correction' AND answer = 'Refunds take 5 business days.'")).ShouldBe(1);

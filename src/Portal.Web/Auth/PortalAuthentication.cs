@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 
 namespace Portal.Web.Auth;
@@ -36,7 +37,8 @@ internal static class PortalAuthentication
             o.Cookie.SecurePolicy = env.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
             o.LoginPath = "/account/login";
             o.LogoutPath = "/account/logout";
-            o.AccessDeniedPath = "/account/login";
+            // A page the person may not open sends them to the dashboard, which says what they can do.
+            o.AccessDeniedPath = "/";
             o.SlidingExpiration = true;
             o.ExpireTimeSpan = TimeSpan.FromHours(12);
             o.Events.OnRedirectToLogin = ctx => ApiAware(ctx, StatusCodes.Status401Unauthorized);
@@ -45,7 +47,9 @@ internal static class PortalAuthentication
                 ? SetStatus(ctx, StatusCodes.Status403Forbidden)
                 : ApiAware(ctx, StatusCodes.Status403Forbidden);
         });
-        services.AddAuthorization();
+        services.AddAuthorizationBuilder().AddPortalPolicies();
+        services.AddScoped<IAuthorizationHandler, TenantRoleHandler>();
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, PolicyFailureProblems>();
         // Signing in needs the HTTP request: the web node's, not a worker's (people and tokens are Core's).
         new IdentityBuilder(typeof(Portal.Identity.PortalUser), services).AddSignInManager().AddDefaultTokenProviders();
         return services;

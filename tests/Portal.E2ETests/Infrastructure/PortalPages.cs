@@ -49,6 +49,10 @@ internal static class PortalPages
         await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
     }
 
+    /// <summary>Waits until the page's circuit is connected and has rendered, so clicks reach the component.</summary>
+    public static Task WaitForInteractiveAsync(this IPage page) =>
+        page.Locator("[data-interactive=true]").WaitForAsync(new() { Timeout = 30_000 });
+
     public static ILocator TenantHeading(this IPage page) => page.Locator("#tenant-name");
 
     /// <summary>Saves a full-page screenshot when PORTAL_E2E_SCREENSHOTS names a folder; otherwise does nothing.</summary>

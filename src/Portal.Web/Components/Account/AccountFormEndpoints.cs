@@ -20,8 +20,8 @@ internal static class AccountFormEndpoints
     {
         var account = app.MapGroup("/account").ExcludeFromDescription()
             .WithMetadata(new RequireAntiforgeryTokenAttribute()).AddEndpointFilter(RejectInvalidAntiforgeryToken);
-        account.MapPost("/logout", LogoutAsync);
-        account.MapPost("/switch-tenant", SwitchTenantAsync).RequireAuthorization();
+        account.MapPost("/logout", LogoutAsync).AllowAnonymous();
+        account.MapPost("/switch-tenant", SwitchTenantAsync).RequireAuthorization(PortalPolicies.SignedIn);
         return app;
     }
 

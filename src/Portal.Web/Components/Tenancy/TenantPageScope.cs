@@ -52,11 +52,10 @@ internal sealed class TenantPageScope(
         Email = http.User.FindFirstValue(ClaimTypes.Email) ?? http.User.Identity?.Name ?? "";
         var ct = http.RequestAborted;
         Tenants = (await directory.TenantsOfAsync(userId, ct)).Where(t => t.Status == TenantStatus.Active)
-            .OrderBy(t => t.Name, StringComparer.CurrentCultureIgnoreCase).ToList();
-        Current = http.Request.Cookies.TryGetValue(CurrentTenantCookie.Name, out var cookie) && Guid.TryParse(cookie, out var chosen)
-            ? Tenants.FirstOrDefault(t => t.TenantId == chosen) ?? Tenants.FirstOrDefault()
-            : Tenants.FirstOrDefault();
-        if (Current is { } current) tenant.Set(current.TenantId, current.Role, userId.ToString());
+            .OrderBy(t => t.Name, StringComparer.OrdinalIgnoreCase).ThenBy(t => t.TenantId).ToList();
+        Current = TenantChoice.ForPage(Tenants,
+            http.Request.Cookies.TryGetValue(CurrentTenantCookie.Name, out var cookie) && Guid.TryParse(cookie, out var chosen) ? chosen : null);
+        if (Current is { } current && tenant.TenantId is null) tenant.Set(current.TenantId, current.Role, userId.ToString());
         if (Email.Length > 0) PendingInvitations = (await directory.InvitationsForAsync(Email, ct)).Count;
     }
 }

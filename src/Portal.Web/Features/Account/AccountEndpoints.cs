@@ -7,6 +7,8 @@ using Portal.Tenancy;
 using Portal.Web.Components.Account;
 using Portal.Web.Hosting;
 
+using Portal.Web.Auth;
+
 namespace Portal.Web.Features.Account;
 
 public sealed record RegisterRequest(string? Email, string? Password, string? TenantName);
@@ -31,6 +33,11 @@ internal static class AccountEndpoints
                 r.Order = 1; // ours (order 0) wins; Identity's stay unreachable and undocumented
                 r.Metadata.Add(new ExcludeFromDescriptionAttribute());
             }
+            // Identity's own endpoints: its account management needs a signed-in person, the rest are for anyone.
+            if (b is RouteEndpointBuilder e && e.RoutePattern.RawText is { } path)
+                e.Metadata.Add(path.Contains("/manage", StringComparison.Ordinal)
+                    ? new Microsoft.AspNetCore.Authorization.AuthorizeAttribute(PortalPolicies.SignedIn)
+                    : new Microsoft.AspNetCore.Authorization.AllowAnonymousAttribute());
         });
         auth.MapPost("/register", RegisterAsync).RequireRateLimiting(RateLimits.SignInPolicy).AllowAnonymous();
         auth.MapPost("/login", LoginAsync).RequireRateLimiting(RateLimits.SignInPolicy).AllowAnonymous();

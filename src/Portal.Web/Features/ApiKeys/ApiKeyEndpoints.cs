@@ -12,7 +12,7 @@ internal static class ApiKeyEndpoints
 {
     public static IEndpointRouteBuilder MapApiKeyEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/api-keys").WithTags("API keys").RequireAuthorization().AddEndpointFilter<TenantScope>();
+        var group = app.MapGroup("/api/v1/api-keys").WithTags("API keys").RequireAuthorization(PortalPolicies.TenantAdmin).AddEndpointFilter<TenantScope>();
         group.MapGet("", async (ApiKeyService keys, CancellationToken ct) => TypedResults.Ok(await keys.ListAsync(ct)));
         group.MapPost("", CreateAsync);
         group.MapDelete("/{keyId:guid}", async (Guid keyId, ApiKeyService keys, CancellationToken ct) =>

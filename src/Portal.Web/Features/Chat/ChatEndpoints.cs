@@ -15,17 +15,17 @@ internal static class ChatEndpoints
     public static IEndpointRouteBuilder MapChatEndpoints(this IEndpointRouteBuilder app)
     {
         // No TenantScope filter: its request-long transaction would stay open while the generator streams.
-        app.MapGroup("/api/v1").WithTags("Chat").RequireAuthorization().MapPost("/chat", AskAsync);
+        app.MapGroup("/api/v1").WithTags("Chat").RequireAuthorization(PortalPolicies.TenantViewer).MapPost("/chat", AskAsync);
 
-        var settings = app.MapGroup("/api/v1").WithTags("Chat").RequireAuthorization().AddEndpointFilter<TenantScope>();
+        var settings = app.MapGroup("/api/v1").WithTags("Chat").RequireAuthorization(PortalPolicies.TenantViewer).AddEndpointFilter<TenantScope>();
         settings.MapGet("/chat/settings", async (ChatSettingsService service, CancellationToken ct) => TypedResults.Ok(await service.GetAsync(ct)));
-        settings.MapPut("/chat/settings", PutSettingsAsync);
+        settings.MapPut("/chat/settings", PutSettingsAsync).RequireAuthorization(PortalPolicies.TenantAdmin);
         settings.MapGet("/knowledge-bases/{kbId:guid}/generator", async (Guid kbId, ChatSettingsService service, CancellationToken ct) =>
             TypedResults.Ok(await service.GetGeneratorAsync(kbId, ct)));
-        settings.MapPut("/knowledge-bases/{kbId:guid}/generator", PutGeneratorAsync);
+        settings.MapPut("/knowledge-bases/{kbId:guid}/generator", PutGeneratorAsync).RequireAuthorization(PortalPolicies.TenantAdmin);
         settings.MapGet("/models/adapter", async (TenantAdapterService service, CancellationToken ct) => TypedResults.Ok(await service.GetAsync(ct)))
             .WithSummary("The tenant's active LoRA adapter version for the local generator (null: the base model).");
-        settings.MapPut("/models/adapter", PutAdapterAsync)
+        settings.MapPut("/models/adapter", PutAdapterAsync).RequireAuthorization(PortalPolicies.TenantAdmin)
             .WithSummary("Activates an adapter version from {Ml:ChatModel:AdaptersDirectory}/{tenantId}/{version}/ (null: the base model).")
             .WithDescription("Owner/Admin. Questions asked after the change are answered with the new version; answers in flight finish on the old one. "
                 + "A node running a local model answers 404 adapter-not-found for a version it does not have.");
@@ -65,29 +65,26 @@ internal static class ChatEndpoints
         return new ChatRequest(body.Message!.Trim(), body.ConversationId, body.KnowledgeBaseIds, ChatChannel.Api, userId, keyId);
     }
 
-    private static async Task<Results<Ok<ChatSettingsView>, ValidationProblem, ForbidHttpResult>> PutSettingsAsync(
-        ChatSettingsBody body, ChatSettingsService service, TenantContext tenant, OutboundUrl urls, CancellationToken ct)
+    private static async Task<Results<Ok<ChatSettingsView>, ValidationProblem>> PutSettingsAsync(
+        ChatSettingsBody body, ChatSettingsService service, OutboundUrl urls, CancellationToken ct)
     {
-        if (tenant.Role?.CanManageMembers() != true) return TypedResults.Forbid();
         var errors = ChatValidation.Validate(body, urls);
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors, type: ProblemDetailsSetup.TypePrefix + "validation");
         return TypedResults.Ok(await service.PutAsync(body.IdkMessage, body.ConfidenceThreshold, body.CuratedThreshold,
             body.Generator is { } g ? Update(g) : null, ct));
     }
 
-    private static async Task<Results<Ok<GeneratorView>, ValidationProblem, ForbidHttpResult>> PutGeneratorAsync(
-        Guid kbId, GeneratorBody body, ChatSettingsService service, TenantContext tenant, OutboundUrl urls, CancellationToken ct)
+    private static async Task<Results<Ok<GeneratorView>, ValidationProblem>> PutGeneratorAsync(
+        Guid kbId, GeneratorBody body, ChatSettingsService service, OutboundUrl urls, CancellationToken ct)
     {
-        if (tenant.Role?.CanManageMembers() != true) return TypedResults.Forbid();
         var errors = ChatValidation.Validate(body, urls);
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors, type: ProblemDetailsSetup.TypePrefix + "validation");
         return TypedResults.Ok(await service.PutGeneratorAsync(kbId, Update(body), ct));
     }
 
-    private static async Task<Results<Ok<ActiveAdapterView>, ValidationProblem, ForbidHttpResult>> PutAdapterAsync(
-        AdapterBody body, TenantAdapterService service, TenantContext tenant, CancellationToken ct)
+    private static async Task<Results<Ok<ActiveAdapterView>, ValidationProblem>> PutAdapterAsync(
+        AdapterBody body, TenantAdapterService service, CancellationToken ct)
     {
-        if (tenant.Role?.CanManageMembers() != true) return TypedResults.Forbid();
         if (body.Version is { } version && !AdapterVersions.IsValid(version))
             return TypedResults.ValidationProblem(new Dictionary<string, string[]>
             {

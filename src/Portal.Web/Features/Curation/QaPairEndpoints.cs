@@ -20,49 +20,45 @@ internal static class QaPairEndpoints
     public static IEndpointRouteBuilder MapQaPairEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/knowledge-bases/{kbId:guid}/qa-pairs").WithTags("QA pairs")
-            .RequireAuthorization().AddEndpointFilter<TenantScope>();
+            .RequireAuthorization(PortalPolicies.TenantViewer).AddEndpointFilter<TenantScope>();
         group.MapGet("", async (Guid kbId, QaPairService pairs, CancellationToken ct) => TypedResults.Ok(await pairs.ListAsync(kbId, ct)));
-        group.MapPost("", CreateAsync);
+        group.MapPost("", CreateAsync).RequireAuthorization(PortalPolicies.TenantEditor);
         group.MapGet("/{qaPairId:guid}", async (Guid kbId, Guid qaPairId, QaPairService pairs, CancellationToken ct) =>
             TypedResults.Ok(await pairs.GetAsync(kbId, qaPairId, ct)));
-        group.MapPut("/{qaPairId:guid}", UpdateAsync);
-        group.MapDelete("/{qaPairId:guid}", DeleteAsync);
-        group.MapPost("/import", ImportAsync).DisableAntiforgery()
+        group.MapPut("/{qaPairId:guid}", UpdateAsync).RequireAuthorization(PortalPolicies.TenantEditor);
+        group.MapDelete("/{qaPairId:guid}", DeleteAsync).RequireAuthorization(PortalPolicies.TenantEditor);
+        group.MapPost("/import", ImportAsync).RequireAuthorization(PortalPolicies.TenantEditor).DisableAntiforgery()
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(MaxImportBytes + 64 * 1024));
         group.MapGet("/export", ExportAsync);
         return app;
     }
 
-    private static async Task<Results<Created<QaPairView>, ValidationProblem, ForbidHttpResult>> CreateAsync(
-        Guid kbId, QaPairBody body, QaPairService pairs, TenantContext tenant, CancellationToken ct)
+    private static async Task<Results<Created<QaPairView>, ValidationProblem>> CreateAsync(
+        Guid kbId, QaPairBody body, QaPairService pairs, CancellationToken ct)
     {
-        if (tenant.Role?.CanEdit() != true) return TypedResults.Forbid();
         if (Validate(body, partial: false) is { Count: > 0 } errors) return Invalid(errors);
         var pair = await pairs.CreateAsync(kbId, body.Question, body.Answer, QaSource.Manual, ct);
         return TypedResults.Created($"/api/v1/knowledge-bases/{kbId}/qa-pairs/{pair.Id}", pair);
     }
 
-    private static async Task<Results<Ok<QaPairView>, ValidationProblem, ForbidHttpResult>> UpdateAsync(
-        Guid kbId, Guid qaPairId, QaPairBody body, QaPairService pairs, TenantContext tenant, CancellationToken ct)
+    private static async Task<Results<Ok<QaPairView>, ValidationProblem>> UpdateAsync(
+        Guid kbId, Guid qaPairId, QaPairBody body, QaPairService pairs, CancellationToken ct)
     {
-        if (tenant.Role?.CanEdit() != true) return TypedResults.Forbid();
         if (Validate(body, partial: true) is { Count: > 0 } errors) return Invalid(errors);
         return TypedResults.Ok(await pairs.UpdateAsync(kbId, qaPairId, body.Question, body.Answer, ct));
     }
 
-    private static async Task<Results<NoContent, ForbidHttpResult>> DeleteAsync(
-        Guid kbId, Guid qaPairId, QaPairService pairs, TenantContext tenant, CancellationToken ct)
+    private static async Task<NoContent> DeleteAsync(
+        Guid kbId, Guid qaPairId, QaPairService pairs, CancellationToken ct)
     {
-        if (tenant.Role?.CanEdit() != true) return TypedResults.Forbid();
         await pairs.DeleteAsync(kbId, qaPairId, ct);
         return TypedResults.NoContent();
     }
 
     /// <summary>CSV or JSONL as a multipart <c>file</c> field or as the raw body; the format is detected from the content.</summary>
-    private static async Task<Results<Ok<QaImportReport>, ValidationProblem, ForbidHttpResult>> ImportAsync(
-        Guid kbId, HttpRequest request, QaPairService pairs, TenantContext tenant, CancellationToken ct)
+    private static async Task<Results<Ok<QaImportReport>, ValidationProblem>> ImportAsync(
+        Guid kbId, HttpRequest request, QaPairService pairs, CancellationToken ct)
     {
-        if (tenant.Role?.CanEdit() != true) return TypedResults.Forbid();
         Stream source;
         if (request.HasFormContentType)
         {

@@ -16,7 +16,7 @@ internal static class DocumentEndpoints
 {
     public static IEndpointRouteBuilder MapDocumentEndpoints(this IEndpointRouteBuilder app)
     {
-        var scoped = app.MapGroup("/api/v1").WithTags("Documents").RequireAuthorization()
+        var scoped = app.MapGroup("/api/v1").WithTags("Documents").RequireAuthorization(PortalPolicies.TenantViewer)
             .AddEndpointFilter<TenantScope>();
         scoped.MapGet("/knowledge-bases/{kbId:guid}/documents", ListAsync);
         scoped.MapGet("/documents/{id:guid}", async Task<Ok<DocumentView>> (Guid id, PortalDbContext db, CancellationToken ct) =>
@@ -26,7 +26,7 @@ internal static class DocumentEndpoints
         scoped.MapGet("/documents/{id:guid}/content", ContentAsync);
 
         // These manage their own transaction: blobs are deleted only after the rows are gone for good.
-        var unscoped = app.MapGroup("/api/v1").WithTags("Documents").RequireAuthorization();
+        var unscoped = app.MapGroup("/api/v1").WithTags("Documents").RequireAuthorization(PortalPolicies.TenantEditor);
         unscoped.MapDelete("/documents/{id:guid}", DeleteAsync);
         unscoped.MapUpload();
         return app;

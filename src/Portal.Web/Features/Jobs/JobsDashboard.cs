@@ -3,6 +3,7 @@ using Hangfire;
 using Hangfire.Dashboard;
 using Microsoft.AspNetCore.Authorization;
 using Portal.Identity;
+using Portal.Web.Auth;
 
 namespace Portal.Web.Features.Jobs;
 
@@ -14,16 +15,9 @@ namespace Portal.Web.Features.Jobs;
 internal static class JobsDashboard
 {
     public const string Path = "/jobs";
-    public const string Policy = "PlatformOperator";
-
-    public static IServiceCollection AddJobsDashboardPolicy(this IServiceCollection services)
-    {
+    /// <summary>The handler behind <see cref="PortalPolicies.PlatformOperator"/>.</summary>
+    public static IServiceCollection AddJobsDashboardPolicy(this IServiceCollection services) =>
         services.AddScoped<IAuthorizationHandler, PlatformOperatorHandler>();
-        services.AddAuthorizationBuilder().AddPolicy(Policy, p => p
-            .RequireAuthenticatedUser()
-            .AddRequirements(new PlatformOperatorRequirement()));
-        return services;
-    }
 
     public static IEndpointRouteBuilder MapJobsDashboard(this IEndpointRouteBuilder app)
     {
@@ -35,7 +29,7 @@ internal static class JobsDashboard
             AsyncAuthorization = [],
             DisplayStorageConnectionString = false,
             AppPath = "/",
-        }).RequireAuthorization(Policy);
+        }).RequireAuthorization(PortalPolicies.PlatformOperator);
         return app;
     }
 }
@@ -48,7 +42,7 @@ internal sealed class PlatformOperatorHandler(PlatformOperators operators) : Aut
     protected override async Task HandleRequirementAsync(AuthorizationHandlerContext context, PlatformOperatorRequirement requirement)
     {
         // API keys act for a tenant, never for the platform.
-        if (context.User.FindFirstValue(Auth.PortalClaims.ApiKeyId) is not null) return;
+        if (context.User.FindFirstValue(PortalClaims.ApiKeyId) is not null) return;
         if (Guid.TryParse(context.User.FindFirstValue(ClaimTypes.NameIdentifier), out var userId)
             && await operators.IsOperatorAsync(userId, CancellationToken.None))
             context.Succeed(requirement);

@@ -12,14 +12,14 @@ internal static class KnowledgeBaseEndpoints
 {
     public static IEndpointRouteBuilder MapKnowledgeBaseEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/knowledge-bases").WithTags("Knowledge bases").RequireAuthorization()
+        var group = app.MapGroup("/api/v1/knowledge-bases").WithTags("Knowledge bases").RequireAuthorization(PortalPolicies.TenantViewer)
             .AddEndpointFilter<TenantScope>();
         group.MapGet("", async (KnowledgeBaseService kbs, CancellationToken ct) => TypedResults.Ok(await kbs.ListAsync(ct)));
-        group.MapPost("", CreateAsync);
+        group.MapPost("", CreateAsync).RequireAuthorization(PortalPolicies.TenantEditor);
         group.MapPatch("/{kbId:guid}", async Task<Ok<KnowledgeBaseView>> (Guid kbId, UpdateKnowledgeBaseRequest request, KnowledgeBaseService kbs, CancellationToken ct) =>
-            TypedResults.Ok(await kbs.UpdateAsync(kbId, request, ct)));
+            TypedResults.Ok(await kbs.UpdateAsync(kbId, request, ct))).RequireAuthorization(PortalPolicies.TenantEditor);
         // Deleting manages its own transaction: blobs are removed only after the rows are gone for good.
-        app.MapDelete("/api/v1/knowledge-bases/{kbId:guid}", DeleteAsync).WithTags("Knowledge bases").RequireAuthorization();
+        app.MapDelete("/api/v1/knowledge-bases/{kbId:guid}", DeleteAsync).WithTags("Knowledge bases").RequireAuthorization(PortalPolicies.TenantEditor);
         return app;
     }
 

@@ -19,7 +19,7 @@ internal static class MeEndpoints
 {
     public static IEndpointRouteBuilder MapMeEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1").WithTags("Me").RequireAuthorization();
+        var group = app.MapGroup("/api/v1").WithTags("Me").RequireAuthorization(PortalPolicies.SignedIn);
         group.MapGet("/me", GetAsync);
         group.MapGet("/invitations", ListInvitationsAsync);
         group.MapPost("/invitations/{invitationId:guid}/accept", AcceptAsync);

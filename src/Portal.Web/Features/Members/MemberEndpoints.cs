@@ -13,21 +13,21 @@ internal static class MemberEndpoints
 {
     public static IEndpointRouteBuilder MapMemberEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/members").WithTags("Members").RequireAuthorization().AddEndpointFilter<TenantScope>();
+        var group = app.MapGroup("/api/v1/members").WithTags("Members").RequireAuthorization(PortalPolicies.TenantViewer).AddEndpointFilter<TenantScope>();
         group.MapGet("", async (MemberService members, CancellationToken ct) => TypedResults.Ok(await members.ListAsync(ct)));
-        group.MapPost("", InviteAsync);
+        group.MapPost("", InviteAsync).RequireAuthorization(PortalPolicies.TenantAdmin);
         group.MapPatch("/{userId:guid}", async (Guid userId, ChangeRoleRequest request, MemberService members, CancellationToken ct) =>
-            TypedResults.Ok(await members.ChangeRoleAsync(userId, request.Role, ct)));
+            TypedResults.Ok(await members.ChangeRoleAsync(userId, request.Role, ct))).RequireAuthorization(PortalPolicies.TenantAdmin);
         group.MapDelete("/{userId:guid}", async (Guid userId, MemberService members, CancellationToken ct) =>
         {
             await members.RemoveAsync(userId, ct);
             return TypedResults.NoContent();
-        });
+        }).RequireAuthorization(PortalPolicies.TenantAdmin);
         group.MapDelete("/invitations/{invitationId:guid}", async (Guid invitationId, MemberService members, CancellationToken ct) =>
         {
             await members.RevokeInvitationAsync(invitationId, ct);
             return TypedResults.NoContent();
-        });
+        }).RequireAuthorization(PortalPolicies.TenantAdmin);
         return app;
     }
 

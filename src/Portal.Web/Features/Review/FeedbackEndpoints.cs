@@ -12,7 +12,7 @@ internal static class FeedbackEndpoints
 {
     public static IEndpointRouteBuilder MapFeedbackEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/messages/{messageId:guid}").WithTags("Feedback").RequireAuthorization()
+        var group = app.MapGroup("/api/v1/messages/{messageId:guid}").WithTags("Feedback").RequireAuthorization(PortalPolicies.TenantViewer)
             .AddEndpointFilter<TenantScope>();
         group.MapPost("/feedback", RateAsync);
         group.MapPost("/report", ReportAsync);

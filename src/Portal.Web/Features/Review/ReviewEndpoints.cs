@@ -12,7 +12,7 @@ internal static class ReviewEndpoints
 {
     public static IEndpointRouteBuilder MapReviewEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/review-queue").WithTags("Review").RequireAuthorization().AddEndpointFilter<TenantScope>();
+        var group = app.MapGroup("/api/v1/review-queue").WithTags("Review").RequireAuthorization(PortalPolicies.TenantEditor).AddEndpointFilter<TenantScope>();
         group.MapGet("", ListAsync);
         group.MapPost("/{itemId:guid}/approve", async (Guid itemId, ReviewActions actions, ReviewQueue queue, CancellationToken ct) =>
         {

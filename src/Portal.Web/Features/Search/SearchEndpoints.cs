@@ -12,11 +12,11 @@ internal static class SearchEndpoints
 {
     public static IEndpointRouteBuilder MapSearchEndpoints(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/v1").WithTags("Search").RequireAuthorization().AddEndpointFilter<TenantScope>();
+        var api = app.MapGroup("/api/v1").WithTags("Search").RequireAuthorization(PortalPolicies.TenantViewer).AddEndpointFilter<TenantScope>();
         api.MapPost("/search", SearchAsync);
         api.MapGet("/synonyms", async (PortalDbContext db, CancellationToken ct) =>
             TypedResults.Ok(new SynonymsBody(await Synonyms.LoadAsync(db, ct))));
-        api.MapPut("/synonyms", PutSynonymsAsync);
+        api.MapPut("/synonyms", PutSynonymsAsync).RequireAuthorization(PortalPolicies.TenantEditor);
         return app;
     }
 
@@ -30,10 +30,9 @@ internal static class SearchEndpoints
             h.Text, h.Page, h.HeadingPath, h.Score, h.VectorRank, h.KeywordRank, h.VectorScore, h.KeywordScore, h.MatchedTerms)).ToList()));
     }
 
-    private static async Task<Results<Ok<SynonymsBody>, ValidationProblem, ForbidHttpResult>> PutSynonymsAsync(
+    private static async Task<Results<Ok<SynonymsBody>, ValidationProblem>> PutSynonymsAsync(
         SynonymsBody body, PortalDbContext db, TenantContext tenant, CancellationToken ct)
     {
-        if (tenant.Role is not (TenantRole.Owner or TenantRole.Admin or TenantRole.Editor)) return TypedResults.Forbid();
         var invalid = await Synonyms.ReplaceAsync(db, tenant.RequiredTenantId, body.Synonyms ?? [], ct);
         if (invalid is not null)
             return TypedResults.ValidationProblem(new Dictionary<string, string[]>

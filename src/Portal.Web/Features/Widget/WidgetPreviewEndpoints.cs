@@ -1,5 +1,7 @@
 using System.Net;
 
+using Portal.Web.Auth;
+
 namespace Portal.Web.Features.Widget;
 
 /// <summary>
@@ -30,7 +32,7 @@ internal static class WidgetPreviewEndpoints
                 {body}
                 </body></html>
                 """, "text/html; charset=utf-8");
-        }).RequireAuthorization().ExcludeFromDescription();
+        }).RequireAuthorization(PortalPolicies.TenantAdmin).ExcludeFromDescription();
         return app;
     }
 }

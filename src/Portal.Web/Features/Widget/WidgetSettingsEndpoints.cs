@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
-using Portal.Tenancy;
 using Portal.Web.Auth;
 using Portal.Widget;
 
@@ -12,13 +11,10 @@ internal static class WidgetSettingsEndpoints
 {
     public static IEndpointRouteBuilder MapWidgetSettingsEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup(WidgetCors.ApiPrefix + "/settings").WithTags("Widget").RequireAuthorization()
+        var group = app.MapGroup(WidgetCors.ApiPrefix + "/settings").WithTags("Widget").RequireAuthorization(PortalPolicies.TenantAdmin)
             .AddEndpointFilter<TenantScope>();
-        group.MapGet("", async (WidgetSettingsStore store, TenantContext tenant, IOptionsMonitor<WidgetOptions> options, CancellationToken ct) =>
-        {
-            RequireManager(tenant);
-            return Respond(await store.LoadAsync(ct), options.CurrentValue);
-        });
+        group.MapGet("", async (WidgetSettingsStore store, IOptionsMonitor<WidgetOptions> options, CancellationToken ct) =>
+            Respond(await store.LoadAsync(ct), options.CurrentValue));
         group.MapPut("", async (WidgetSettings body, WidgetSettingsStore store, IOptionsMonitor<WidgetOptions> options, CancellationToken ct) =>
             Respond(await store.SaveAsync(body, ct), options.CurrentValue));
         return app;
@@ -26,10 +22,4 @@ internal static class WidgetSettingsEndpoints
 
     private static Ok<WidgetSettingsResponse> Respond(WidgetSettings settings, WidgetOptions options) =>
         TypedResults.Ok(new WidgetSettingsResponse(settings, settings.DailyQuota ?? options.DailyQuota));
-
-    private static void RequireManager(TenantContext tenant)
-    {
-        if (tenant.Role is not { } role || !role.CanManageMembers())
-            throw PortalException.Forbidden("Only an Owner or Admin of the tenant can see the widget settings.");
-    }
 }
