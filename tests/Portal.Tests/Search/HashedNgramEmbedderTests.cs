@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Numerics.Tensors;
 using Portal.Search.Embeddings;
 
@@ -53,18 +52,5 @@ public sealed class HashedNgramEmbedderTests
         var e = new HashedNgramEmbedder();
         var batch = await e.EmbedAsync(["one", "two"], CancellationToken.None);
         batch[1].ShouldBe(e.Embed("two"));
-    }
-
-    [Fact]
-    public void Embedding_two_hundred_character_chunks_is_fast()
-    {
-        var e = new HashedNgramEmbedder();
-        var text = string.Concat(Enumerable.Repeat("The committee approved 预算审批流程 for 2024. ", 6))[..200];
-        var buffer = new float[e.Dimensions];
-        for (var i = 0; i < 200; i++) e.Embed(text, buffer);
-        var watch = Stopwatch.StartNew();
-        for (var i = 0; i < 2000; i++) e.Embed(text, buffer);
-        // The benchmark measures throughput properly; this only catches an order-of-magnitude regression.
-        (2000 / watch.Elapsed.TotalSeconds).ShouldBeGreaterThan(5000);
     }
 }
