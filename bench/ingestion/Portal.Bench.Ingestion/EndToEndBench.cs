@@ -12,7 +12,7 @@ namespace Portal.Bench.Ingestion;
 /// <summary>
 /// The real pipeline through the database: the Release web app as its own process on a throwaway database,
 /// files uploaded through <c>POST /api/v1/knowledge-bases/{kbId}/documents</c> (blob, row and queue entry in
-/// one transaction), ingested by the Quartz jobs (Parsing → Chunking → Indexing with the keyword index and the
+/// one transaction), ingested by the Hangfire jobs of the ingest queue (Parsing → Chunking → Indexing with the keyword index and the
 /// embedder → Indexed). Timed from the first upload until the poll that sees the last document finished.
 /// Raw <c>pdftotext</c> over the same PDFs runs before and after the pipeline, one process at a time and with
 /// as many at once as the app ingests documents at once, and the ratio is taken against their mean.
@@ -194,14 +194,14 @@ internal static class EndToEndBench
         return (sequential.Elapsed.TotalSeconds, parallel.Elapsed.TotalSeconds);
     }
 
-    private static async Task<Guid> CreateKnowledgeBaseAsync(HttpClient http)
+    internal static async Task<Guid> CreateKnowledgeBaseAsync(HttpClient http)
     {
         var response = await http.PostAsJsonAsync("/api/v1/knowledge-bases", new { name = "bench " + Guid.NewGuid().ToString("N")[..6] });
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
     }
 
-    private static async Task<string> SignUpAsync(HttpClient http)
+    internal static async Task<string> SignUpAsync(HttpClient http)
     {
         const string password = "bench password 123";
         var email = $"bench-{Guid.NewGuid():N}@example.test";
@@ -211,13 +211,14 @@ internal static class EndToEndBench
         return (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
     }
 
-    private static Process StartApp(ThrowawayDatabase database, string blobs, out int port)
+    internal static Process StartApp(ThrowawayDatabase database, string blobs, out int port, string project = "Portal.Web",
+        IDictionary<string, string>? settings = null)
     {
         port = FreePort();
         var root = ThrowawayDatabase.Root();
         // PORTAL_BENCH_APP points at another build of Portal.Web.dll (say, the previous commit's) for before/after figures.
-        var dll = Environment.GetEnvironmentVariable("PORTAL_BENCH_APP") is { Length: > 0 } other
-            ? Path.GetFullPath(other) : Path.Combine(root, "src/Portal.Web/bin/Release/net10.0/Portal.Web.dll");
+        var dll = project == "Portal.Web" && Environment.GetEnvironmentVariable("PORTAL_BENCH_APP") is { Length: > 0 } other
+            ? Path.GetFullPath(other) : Path.Combine(root, $"src/{project}/bin/Release/net10.0/{project}.dll");
         // The checkout that built the app: its appsettings.json is the app's configuration.
         var info = PortalAppLaunch.StartInfo(dll, ThrowawayDatabase.Root(Path.GetDirectoryName(dll)!), port, new Dictionary<string, string>
         {
@@ -227,12 +228,12 @@ internal static class EndToEndBench
             ["Web__MigrateOnStartup"] = "true",
             ["Web__DataProtectionKeysPath"] = Path.Combine(blobs, ".keys"),
             ["Blobs__Root"] = blobs,
-        });
+        }.Concat(settings ?? new Dictionary<string, string>()));
         var process = PortalAppLaunch.StartEchoingFailures(info);
         return process;
     }
 
-    private static async Task WaitReadyAsync(HttpClient http, Process app)
+    internal static async Task WaitReadyAsync(HttpClient http, Process app)
     {
         for (var i = 0; i < 600; i++)
         {
@@ -244,7 +245,7 @@ internal static class EndToEndBench
         throw new InvalidOperationException("The app did not become ready.");
     }
 
-    private static string Load() => File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ')[..3]) : "n/a";
+    internal static string Load() => File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ')[..3]) : "n/a";
 
     private static int FreePort()
     {
