@@ -136,7 +136,7 @@ internal static class QaImportParser
         if (string.IsNullOrEmpty(answer)) return (null, new(line, "The answer is empty."));
         if (question.Length > MaxQuestionLength) return (null, new(line, $"The question is longer than {MaxQuestionLength} characters."));
         if (answer.Length > MaxAnswerLength) return (null, new(line, $"The answer is longer than {MaxAnswerLength} characters."));
-        if (question.Contains('\0') || answer.Contains('\0')) return (null, new(line, "Text contains a NUL character."));
+        if ((Portal.Text.TextRules.ForbiddenCharacter(question) ?? Portal.Text.TextRules.ForbiddenCharacter(answer)) is { } c) return (null, new(line, Portal.Text.TextRules.Describe(c)));
         return (new QaImportRow(line, question, answer), null);
     }
 

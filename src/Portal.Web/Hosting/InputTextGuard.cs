@@ -27,7 +27,8 @@ internal sealed class InputTextGuard(RequestDelegate next)
         {
             var form = await http.Request.ReadFormAsync(http.RequestAborted);
             problem = form.SelectMany(f => f.Value.Select(v => (f.Key, Value: v ?? "")))
-                .Select(f => TextRules.ForbiddenCharacter(f.Key + f.Value) is { } c ? (f.Key, TextRules.Describe(c)) : ((string, string)?)null)
+                .Select(f => (TextRules.ForbiddenCharacter(f.Key) ?? TextRules.ForbiddenCharacter(f.Value)) is { } c
+                    ? (f.Key, TextRules.Describe(c)) : ((string, string)?)null)
                 .FirstOrDefault(p => p is not null);
         }
         if (problem is not { } p)
@@ -46,7 +47,7 @@ internal sealed class InputTextGuard(RequestDelegate next)
     {
         foreach (var (key, values) in query)
             foreach (var value in values)
-                if (TextRules.ForbiddenCharacter(key + value) is { } c) return (key, TextRules.Describe(c));
+                if ((TextRules.ForbiddenCharacter(key) ?? TextRules.ForbiddenCharacter(value ?? "")) is { } c) return (key, TextRules.Describe(c));
         return null;
     }
 
