@@ -66,7 +66,7 @@ internal static class PortalWebRegistration
             doc.Info.Description = "Multi-tenant knowledge-base portal. Authenticate with a bearer token from /api/v1/auth/login "
                 + "or a secret API key (Authorization: Bearer kb_sk_…). Signed-in people name their tenant in X-Tenant-Id.";
             return Task.CompletedTask;
-        }));
+        }).AddPortalSecuritySchemes());
         // Static web assets (the framework's blazor.web.js, MudBlazor's files) resolve through the build's manifest in
         // every environment, so the app serves them when it runs from its build output as well as when published.
         builder.WebHost.UseStaticWebAssets();
@@ -110,6 +110,7 @@ internal static class PortalWebRegistration
         app.UseMiddleware<InputTextGuard>();
         app.UseAntiforgery();
         app.MapOpenApi().AllowAnonymous();
+        app.MapApiExplorer();
         return app;
     }
 

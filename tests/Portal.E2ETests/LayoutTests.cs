@@ -6,6 +6,9 @@ namespace Portal.E2ETests;
 [Collection(BrowserCollection.Name)]
 public sealed class LayoutTests(BrowserPortal portal)
 {
+    // A loaded machine (every suite at once on two cores) can take longer than the default five seconds per round trip.
+    private static readonly Microsoft.Playwright.LocatorAssertionsToHaveAttributeOptions Loaded = new() { Timeout = 20_000 };
+
     [Fact]
     public async Task Dark_mode_is_remembered_for_the_person_across_page_loads()
     {
@@ -15,11 +18,11 @@ public sealed class LayoutTests(BrowserPortal portal)
         var light = await BackgroundAsync(page);
 
         await page.Locator("#dark-mode-toggle").ClickAsync();
-        await Expect(page.Locator("#dark-mode-toggle")).ToHaveAttributeAsync("aria-pressed", "true");
+        await Expect(page.Locator("#dark-mode-toggle")).ToHaveAttributeAsync("aria-pressed", "true", Loaded);
         await page.ReloadAsync();
         await page.WaitForInteractiveAsync();
 
-        await Expect(page.Locator("#dark-mode-toggle")).ToHaveAttributeAsync("aria-pressed", "true");
+        await Expect(page.Locator("#dark-mode-toggle")).ToHaveAttributeAsync("aria-pressed", "true", Loaded);
         (await BackgroundAsync(page)).ShouldNotBe(light);
     }
 

@@ -25,6 +25,7 @@ public sealed class ShellTests(BrowserPortal portal)
         var page = await portal.NewPersonAsync();
         await page.RegisterAsync(BrowserPortal.NewEmail("mobile"), "Pocket Co");
         await page.SetViewportSizeAsync(390, 800);
+        await page.WaitForInteractiveAsync();
         var members = page.Locator("nav").GetByRole(AriaRole.Link, new() { Name = "Members" });
         (await members.IsVisibleAsync()).ShouldBeFalse();
 

@@ -27,6 +27,8 @@ public sealed class CrossTenantSweepTests(SharedApp app)
         ["GET /_framework/opaque-redirect"] = _ => [Get("/_framework/opaque-redirect")],
         ["GET /readyz"] = _ => [Get("/readyz")],
         ["GET /openapi/{documentName}.json"] = _ => [Get("/openapi/v1.json")],
+        ["GET /scalar/{documentName?}"] = _ => [Get("/scalar/v1")],
+        ["GET /culture"] = _ => [Get("/culture?name=zh-CN&returnUrl=/")],
         ["GET /api/v1/me"] = _ => [Get("/api/v1/me")],
         ["GET /api/v1/invitations"] = _ => [Get("/api/v1/invitations")],
         ["POST /api/v1/invitations/{invitationId:guid}/accept"] = t => [Post($"/api/v1/invitations/{t.BInvitationId}/accept", null)],

@@ -35,7 +35,8 @@ public sealed partial class CookieSessionTests(SharedApp app)
         };
         upload.Headers.Add("RequestVerificationToken", WebUtility.HtmlDecode(token));
         (await browser.SendAsync(upload)).StatusCode.ShouldBe(HttpStatusCode.Accepted);
-        (await browser.GetStringAsync($"/knowledge-bases/{kb}")).ShouldContain("page.txt");
+        // The documents grid loads once the page is interactive; the list endpoint shows the same documents.
+        (await browser.GetStringAsync($"/api/v1/knowledge-bases/{kb}/documents")).ShouldContain("page.txt");
     }
 
     [GeneratedRegex("name=\"__RequestVerificationToken\"[^>]*value=\"([^\"]+)\"|value=\"([^\"]+)\"[^>]*name=\"__RequestVerificationToken\"")]
