@@ -18,9 +18,11 @@ public sealed class KnowledgeBaseSettingsTests(BrowserPortal portal)
         await page.GetByLabel("Name", new() { Exact = true }).FillAsync("Field guide");
         await page.GetByLabel("Chunk size (tokens)").FillAsync("300");
         await page.GetByLabel("Overlap (tokens)").FillAsync("20");
+        // A numeric field commits its value on change; leaving it sends that change ahead of the click.
+        await page.GetByLabel("Overlap (tokens)").PressAsync("Tab");
         await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
 
-        await Expect(page.Locator("#kb-summary")).ToContainTextAsync("300 tokens, overlap 20");
+        await Expect(page.Locator("#kb-summary")).ToContainTextAsync("300 tokens, overlap 20", new() { Timeout = 20_000 });
         var saved = (await client.GetFromJsonAsync<JsonElement>("/api/v1/knowledge-bases")).EnumerateArray().Single(k => k.GetProperty("id").GetGuid() == kb);
         saved.GetProperty("name").GetString().ShouldBe("Field guide");
         saved.GetProperty("chunking").GetProperty("chunkSize").GetInt32().ShouldBe(300);
