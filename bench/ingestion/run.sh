@@ -4,6 +4,8 @@
 #                                         which ./portal bench ingestion sets) vs raw pdftotext in the same run
 #   bench/ingestion/run.sh stages         sandboxed parse + chunk only, in-process, vs raw pdftotext
 #   bench/ingestion/run.sh latency 60     enqueue -> start of ingestion jobs: one idle node, and web + worker processes
+#   bench/ingestion/run.sh takeover 5     kill -9 of a worker mid-document and mid-job: time until the other worker has
+#                                         taken both over, vs the configured bounds (defaults, then shortened timeouts)
 #   bench/ingestion/run.sh mutate 1000    the mutation run
 set -e
 cd "$(dirname "$0")/../.."
