@@ -1,4 +1,5 @@
 using Portal;
+using Portal.Billing;
 using Portal.Documents;
 using Portal.Jobs;
 using Portal.Search.Vectors;
@@ -12,6 +13,7 @@ using Portal.Web.Features.Account;
 using Portal.Web.Features.Chat;
 using Portal.Web.Features.Curation;
 using Portal.Web.Features.ApiKeys;
+using Portal.Web.Features.Billing;
 using Portal.Web.Features.Documents;
 using Portal.Health;
 using Portal.Web.Features.Jobs;
@@ -31,6 +33,7 @@ if (Environment.GetEnvironmentVariable("DOTNET_USE_POLLING_FILE_WATCHER") is nul
     Environment.SetEnvironmentVariable("DOTNET_USE_POLLING_FILE_WATCHER", "1");
 var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddPortalCore();
+builder.Services.AddPortalBilling();
 builder.Services.AddPortalSearch();
 builder.Services.AddPortalReview();
 builder.Services.AddPortalMlEmbedders(builder.Configuration);
@@ -70,6 +73,7 @@ app.MapKnowledgeBaseEndpoints();
 app.MapDocumentEndpoints();
 app.MapChatEndpoints();
 app.MapQaPairEndpoints();
+app.MapBillingEndpoints();
 app.MapJobsDashboard();
 app.MapPortalUi();
 

@@ -1,4 +1,5 @@
 using Portal;
+using Portal.Billing;
 using Portal.Documents;
 using Portal.Health;
 using Portal.Jobs;
@@ -12,6 +13,7 @@ if (Environment.GetEnvironmentVariable("DOTNET_USE_POLLING_FILE_WATCHER") is nul
     Environment.SetEnvironmentVariable("DOTNET_USE_POLLING_FILE_WATCHER", "1");
 var builder = WebApplication.CreateBuilder(WorkerArguments.Translate(args));
 builder.Services.AddPortalCore();
+builder.Services.AddPortalBilling();
 builder.Services.AddPortalSearch();
 builder.Services.AddPortalMlEmbedders(builder.Configuration);
 builder.Services.AddPortalDocuments(builder.Configuration);

@@ -33,6 +33,8 @@ public class PortalApp(PortalDatabase database, IDictionary<string, string?>? ov
             ["Ingestion:Jobs:RetryBackoff"] = "00:00:01",
             ["Ingestion:Jobs:LeaseTimeout"] = "00:00:03",
             ["Jobs:InvisibilityTimeout"] = "00:00:10",
+            // The development signing secret appsettings.json carries, so tests sign webhook events as a local Stripe CLI would.
+            ["Billing:Stripe:WebhookSecret"] = "whsec_portal_development_only_not_for_production",
         };
         foreach (var (k, v) in overrides ?? new Dictionary<string, string?>()) settings[k] = v;
         builder.ConfigureAppConfiguration(c => c.AddInMemoryCollection(settings));

@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Portal.Billing;
 using Portal.Chat.Generators;
 using Portal.Data;
 using Portal.Search;
@@ -19,7 +20,7 @@ namespace Portal.Chat;
 /// </summary>
 internal sealed partial class ChatService(
     PortalDbContext db, TenantContext tenant, HybridSearch search, CuratedAnswers curated, GeneratorResolver generators,
-    OpenAiCompatibleGenerator llm, ChatStore store, IOptions<ChatOptions> options, ILogger<ChatService> logger) : IChatService
+    OpenAiCompatibleGenerator llm, ChatStore store, Quotas quotas, IOptions<ChatOptions> options, ILogger<ChatService> logger) : IChatService
 {
     public async IAsyncEnumerable<ChatEvent> AskAsync(ChatRequest request, [EnumeratorCancellation] CancellationToken ct)
     {
@@ -39,6 +40,8 @@ internal sealed partial class ChatService(
         await using (var tx = await db.BeginTenantTransactionAsync(tenantId, ct))
         {
             context = await store.LoadContextAsync(request, ct);
+            // Widget questions are counted by the widget endpoint, against the plan's daily allowance.
+            if (request.Channel != ChatChannel.Widget) await quotas.ConsumeQuestionAsync(ct);
             if (!NeedsModelRewrite(context))
             {
                 searchQuery = QueryRewriter.Rewrite(message, context.PreviousQuery, context.PreviousAnswer);

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Portal.ApiKeys;
 using Portal.Auditing;
+using Portal.Billing;
 using Portal.Chat;
 using Portal.Curation;
 using Portal.Review;
@@ -39,6 +40,9 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options, TenantCo
     public DbSet<ChunkFlag> ChunkFlags => Set<ChunkFlag>();
     public DbSet<PreferencePair> PreferencePairs => Set<PreferencePair>();
     public DbSet<WidgetUsage> WidgetUsage => Set<WidgetUsage>();
+    public DbSet<TenantBilling> TenantBilling => Set<TenantBilling>();
+    public DbSet<BillingInvoice> BillingInvoices => Set<BillingInvoice>();
+    public DbSet<MeteredUsage> MeteredUsage => Set<MeteredUsage>();
 
     internal Guid? CurrentTenantId => tenant.TenantId;
 
@@ -49,8 +53,30 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options, TenantCo
         MapTenancy(builder);
         MapDocuments(builder);
         MapChat(builder);
+        MapBilling(builder);
         builder.ApplyConfigurationsFromAssembly(typeof(PortalDbContext).Assembly);
         SnakeCaseColumns.Apply(builder);
+    }
+
+    private void MapBilling(ModelBuilder builder)
+    {
+        builder.Entity<TenantBilling>(e =>
+        {
+            e.ToTable("tenant_billing");
+            e.HasKey(b => b.TenantId);
+            e.HasQueryFilter(b => b.TenantId == CurrentTenantId);
+        });
+        builder.Entity<BillingInvoice>(e =>
+        {
+            e.ToTable("billing_invoices");
+            e.HasQueryFilter(i => i.TenantId == CurrentTenantId);
+        });
+        builder.Entity<MeteredUsage>(e =>
+        {
+            e.ToTable("metered_usage");
+            e.Property(u => u.Quantity).HasColumnType("numeric(14,3)");
+            e.HasQueryFilter(u => u.TenantId == CurrentTenantId);
+        });
     }
 
     private static void MapIdentity(ModelBuilder builder)

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Portal.Auditing;
+using Portal.Billing;
 using Portal.Data;
 using Portal.Documents;
 using Portal.Documents.Chunking;
@@ -22,7 +23,7 @@ public sealed record KnowledgeBaseView(Guid Id, string Name, ChunkingView Chunki
 /// transaction; writes need Editor or better.
 /// </summary>
 internal sealed class KnowledgeBaseService(PortalDbContext db, TenantContext tenant, AuditLog audit, DocumentRemoval removal,
-    EmbedderRegistry embedders, EmbeddingBackfillQueue backfill)
+    EmbedderRegistry embedders, EmbeddingBackfillQueue backfill, Quotas quotas)
 {
     public async Task<IReadOnlyList<KnowledgeBaseView>> ListAsync(CancellationToken ct)
     {
@@ -41,9 +42,11 @@ internal sealed class KnowledgeBaseService(PortalDbContext db, TenantContext ten
     public async Task<KnowledgeBaseView> CreateAsync(CreateKnowledgeBaseRequest request, CancellationToken ct)
     {
         RequireEditor();
+        var name = ValidName(request.Name);
+        await quotas.EnsureCanAddAsync(QuotaResource.KnowledgeBases, 1, ct);
         var kb = new KnowledgeBase
         {
-            Id = Guid.CreateVersion7(), TenantId = tenant.RequiredTenantId, Name = ValidName(request.Name),
+            Id = Guid.CreateVersion7(), TenantId = tenant.RequiredTenantId, Name = name,
             Chunking = ChunkingSettings.ToStored(ChunkingSettings.Resolve(request.Chunking, new ChunkingOptions())),
             Retrieval = RetrievalSettingsChange.ToStored(RetrievalSettingsChange.Apply(request.Retrieval, new RetrievalSettings(), embedders)),
             CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow,

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Auditing;
+using Portal.Billing;
 using Portal.Data;
 using Portal.Tenancy;
 
@@ -10,7 +11,7 @@ public sealed record InvitationView(Guid Id, string Email, string Role, DateTime
 public sealed record MembersPage(IReadOnlyList<MemberView> Members, IReadOnlyList<InvitationView> PendingInvitations);
 
 /// <summary>Members and invitations of the current tenant. Only Owners and Admins change them.</summary>
-public sealed class MemberService(PortalDbContext db, TenantContext tenant, AuditLog audit)
+public sealed class MemberService(PortalDbContext db, TenantContext tenant, AuditLog audit, Quotas quotas)
 {
     public static readonly TimeSpan InvitationLifetime = TimeSpan.FromDays(14);
 
@@ -44,6 +45,8 @@ public sealed class MemberService(PortalDbContext db, TenantContext tenant, Audi
         if (alreadyMember) throw PortalException.Conflict("already-member", $"{email} is already a member of this tenant.");
         if (await db.Invitations.AnyAsync(i => i.Email == email && i.AcceptedAt == null && i.RevokedAt == null, ct))
             throw PortalException.Conflict("already-invited", $"{email} already has a pending invitation.");
+        // Pending invitations count as members: accepting one never goes over the plan.
+        await quotas.EnsureCanAddAsync(QuotaResource.Members, 1, ct);
 
         var invitation = new Invitation
         {

@@ -42,6 +42,7 @@ internal static class ProblemDetailsSetup
         403 => "forbidden",
         404 => "not-found",
         405 => "method-not-allowed",
+        402 => "payment-required",
         409 => "conflict",
         413 => "payload-too-large",
         415 => "unsupported-media-type",
@@ -75,18 +76,22 @@ internal sealed partial class PortalExceptionHandler(IProblemDetailsService prob
             ? new HttpValidationProblemDetails(errors) { Detail = "One or more fields are invalid." }
             : new ProblemDetails { Detail = detail };
         (problem.Status, problem.Title, problem.Type) = (status, title, ProblemDetailsSetup.TypePrefix + code);
+        if (exception is PortalException { Extensions: var extensions })
+            foreach (var (name, value) in extensions) problem.Extensions[name] = value;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, Exception = exception, ProblemDetails = problem });
     }
 
     private static string TitleFor(int status) => status switch
     {
         400 => "The request is invalid",
+        402 => "Payment required",
         403 => "Forbidden",
         404 => "Not found",
         409 => "Conflict",
         413 => "Request body too large",
         415 => "Unsupported media type",
         429 => "Too many requests",
+        503 => "Service unavailable",
         _ => "The request failed",
     };
 

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using Portal.Billing;
 using Portal.Data;
 using Portal.Documents;
 using Portal.Tenancy;
@@ -12,7 +13,7 @@ namespace Portal.Documents.Uploads;
 /// row and (through the row's status) the queue entry commit together. A file whose content the knowledge
 /// base already holds is reported as a duplicate of that document and not stored again.
 /// </summary>
-internal sealed class DocumentIntake(PortalDbContext db, TenantContext tenant, IBlobStore blobs)
+internal sealed class DocumentIntake(PortalDbContext db, TenantContext tenant, IBlobStore blobs, Quotas quotas)
 {
     public async Task<List<UploadedDocument>> AddAsync(Guid kbId, IReadOnlyList<StagedFile> files, CancellationToken ct)
     {
@@ -23,6 +24,8 @@ internal sealed class DocumentIntake(PortalDbContext db, TenantContext tenant, I
             if (!await db.KnowledgeBases.AnyAsync(k => k.Id == kbId, ct)) throw PortalException.NotFound("The knowledge base");
             // Held until the commit: the orphan blob sweep never deletes a blob between its write and its row.
             await BlobLocks.LockAsync(db, files.Select(f => BlobKeys.For(tenantId, f.Sha256)), ct);
+            // Holds the tenant's billing row until the commit: parallel uploads at the plan's last slot admit exactly one.
+            var admission = await quotas.BeginDocumentAdmissionAsync(ct);
             foreach (var file in files)
             {
                 var existing = await db.Documents.AsNoTracking()
@@ -35,6 +38,7 @@ internal sealed class DocumentIntake(PortalDbContext db, TenantContext tenant, I
                     results.Add(new UploadedDocument(existing.Id, file.Name, existing.Status.ToString(), existing.Id));
                     continue;
                 }
+                admission.Admit(file.SizeBytes);
                 var key = BlobKeys.For(tenantId, file.Sha256);
                 // Content-addressed: putting bytes that are already stored is a no-op, and a rollback leaves at most an unreferenced blob.
                 await using (var content = File.OpenRead(file.TempPath))

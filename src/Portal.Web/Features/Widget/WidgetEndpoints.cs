@@ -1,3 +1,4 @@
+using Portal.Billing;
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -65,6 +66,10 @@ internal static partial class WidgetEndpoints
                 var wait = WidgetQuota.SecondsUntilReset(now);
                 return WidgetCaller.TooMany(http, wait, "The widget's daily question quota is used up; it resets at midnight UTC.");
             }
+            // The plan's daily allowance across the tenant's widgets; refused, the transaction rolls back the key's count too.
+            if (!await http.RequestServices.GetRequiredService<Quotas>().TryConsumeWidgetQuestionAsync(ct))
+                return WidgetCaller.TooMany(http, WidgetQuota.SecondsUntilReset(now),
+                    "The widget's daily question allowance is used up; it resets at midnight UTC.");
             await tx.CommitAsync(ct);
         }
 
