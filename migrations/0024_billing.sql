@@ -70,7 +70,7 @@ BEGIN
     END LOOP;
 END $$;
 
--- Webhook events applied, by Stripe's event id. Only the functions below touch it: the web role cannot read it.
+-- Webhook events applied, by Stripe's event id. Only billing_record_event writes it.
 CREATE TABLE stripe_events (
     id           text PRIMARY KEY CHECK (length(id) BETWEEN 1 AND 255),
     type         text NOT NULL CHECK (length(type) <= 255),
@@ -78,7 +78,12 @@ CREATE TABLE stripe_events (
     tenant_id    uuid REFERENCES tenants(id) ON DELETE SET NULL,
     received_at  timestamptz NOT NULL DEFAULT now()
 );
-REVOKE ALL ON stripe_events FROM portal_app;
+-- The web role may read its own tenant's events (row-level security), and writes only through billing_record_event.
+REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON stripe_events FROM portal_app;
+ALTER TABLE stripe_events ENABLE ROW LEVEL SECURITY;
+ALTER TABLE stripe_events FORCE ROW LEVEL SECURITY;
+CREATE POLICY tenant_isolation ON stripe_events USING (tenant_id = current_tenant_id()) WITH CHECK (tenant_id = current_tenant_id());
+CREATE POLICY definer_lookup ON stripe_events FOR ALL TO portal_owner USING (true) WITH CHECK (true);
 
 -- Records an event id once. True for the first delivery; false for a replay, which then applies nothing. Called in
 -- the transaction that applies the event: concurrent deliveries of one id wait for the first one's commit.
